@@ -1,0 +1,19 @@
+"""The REST API (token authentication; schema at /api/schema/, docs at /api/docs/)."""
+
+from django.urls import path
+from rest_framework.authtoken.views import obtain_auth_token
+from rest_framework.routers import DefaultRouter
+
+from shouhou.assets.api import EquipmentViewSet
+from shouhou.contracts.api import ContractViewSet
+from shouhou.core.api import OrganisationViewSet
+from shouhou.customers.api import CustomerViewSet, SiteViewSet
+
+router = DefaultRouter()
+router.register("organisations", OrganisationViewSet, basename="organisation")
+router.register("customers", CustomerViewSet, basename="customer")
+router.register("sites", SiteViewSet, basename="site")
+router.register("equipment", EquipmentViewSet, basename="equipment")
+router.register("contracts", ContractViewSet, basename="contract")
+
+urlpatterns = [path("token/", obtain_auth_token, name="api-token"), *router.urls]

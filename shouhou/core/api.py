@@ -1,0 +1,119 @@
+"""API building blocks: scoped viewsets whose writes go through services, cursor pagination
+that never counts, scoped related fields and one error format."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.db.models import Model, QuerySet
+from django.http import Http404
+from rest_framework import mixins, serializers, viewsets
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from shouhou.core.models import Organisation
+from shouhou.core.selectors import organisations_visible_to
+
+
+class ScopedRelatedField(serializers.PrimaryKeyRelatedField):
+    """A foreign key given by id, accepted only if the requesting user can see that row."""
+
+    def __init__(self, *, selector: Callable[..., QuerySet[Any]], **kwargs: Any) -> None:
+        self.selector = selector
+        super().__init__(**kwargs)
+
+    def get_queryset(self) -> QuerySet[Any]:
+        return self.selector(user=self.context["request"].user)
+
+
+def scoped_organisation_field(**kwargs: Any) -> ScopedRelatedField:
+    return ScopedRelatedField(selector=organisations_visible_to, **kwargs)
+
+
+class ErrorSerializer(serializers.Serializer):
+    """The body of every 4xx answer (field errors appear under their field names as well)."""
+
+    detail = serializers.CharField()
+    code = serializers.CharField(required=False)
+
+
+class ServiceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """List and read through a scoped selector; create and update through services.
+
+    Updates must carry the `version` the client read; a stale one answers 409."""
+
+    selector: Callable[..., QuerySet[Any]]
+    serializer_class: type[serializers.Serializer]
+    input_serializer_class: type[serializers.Serializer] | None = None
+
+    def get_queryset(self) -> QuerySet[Any]:
+        return type(self).selector(user=self.request.user)
+
+    def get_serializer_class(self) -> type[serializers.BaseSerializer]:
+        if self.action in ("create", "update", "partial_update") and self.input_serializer_class:
+            return self.input_serializer_class
+        return self.serializer_class
+
+    def get_object(self) -> Any:
+        try:
+            return super().get_object()
+        except (ValueError, TypeError) as bad_id:
+            raise Http404 from bad_id
+
+    def create_object(self, data: dict[str, Any]) -> Model:
+        raise NotImplementedError
+
+    def update_object(self, instance: Any, data: dict[str, Any], version: int) -> Model:
+        raise NotImplementedError
+
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        instance = self.create_object(dict(serializer.validated_data))
+        return Response(
+            self.serializer_class(instance, context=self.get_serializer_context()).data, status=201
+        )
+
+    def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        partial = kwargs.pop("partial", False)
+        instance = self.get_object()
+        serializer = self.get_serializer(instance, data=request.data, partial=partial)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        version = data.pop("version")
+        instance = self.update_object(instance, data, version)
+        return Response(self.serializer_class(instance, context=self.get_serializer_context()).data)
+
+    def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        kwargs["partial"] = True
+        return self.update(request, *args, **kwargs)
+
+
+class VersionField(serializers.IntegerField):
+    """The version the client read; required on updates for optimistic locking."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(min_value=1, help_text="The record's version as last read.", **kwargs)
+
+
+class OrganisationSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Organisation
+        fields = [
+            "id",
+            "name",
+            "code",
+            "kind",
+            "parent",
+            "phone",
+            "address",
+            "is_active",
+            "version",
+        ]
+
+
+class OrganisationViewSet(ServiceViewSet):
+    selector = staticmethod(organisations_visible_to)
+    serializer_class = OrganisationSerializer
+    filterset_fields = ["kind", "parent", "is_active"]

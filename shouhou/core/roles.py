@@ -1,0 +1,88 @@
+"""What each role may do, as data. A role is a Group of the same name (editable in the admin);
+`sync_role_groups` adds the permissions listed here after every migrate, never removes any."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.backends import ModelBackend
+from django.contrib.auth.models import Group, Permission
+from django.db.models import Q, QuerySet
+
+from shouhou.core.models import Role
+
+_VIEW_ARCHIVE = [
+    "core.view_organisation",
+    "customers.view_customer",
+    "customers.view_site",
+    "customers.view_contact",
+    "assets.view_equipment",
+    "assets.view_productmodel",
+    "contracts.view_maintenancecontract",
+]
+_EDIT_ARCHIVE = [
+    "customers.add_customer",
+    "customers.change_customer",
+    "customers.add_site",
+    "customers.change_site",
+    "customers.add_contact",
+    "customers.change_contact",
+    "assets.add_equipment",
+    "assets.change_equipment",
+    "customers.import_customers",
+    "assets.import_equipment",
+]
+
+ROLE_PERMISSIONS: dict[str, list[str]] = {
+    Role.ADMIN: [
+        *_VIEW_ARCHIVE,
+        *_EDIT_ARCHIVE,
+        "core.add_organisation",
+        "core.change_organisation",
+        "core.view_auditentry",
+        "core.view_operations",
+        "contracts.add_maintenancecontract",
+        "contracts.change_maintenancecontract",
+    ],
+    Role.SERVICE_MANAGER: [
+        *_VIEW_ARCHIVE,
+        *_EDIT_ARCHIVE,
+        "core.view_auditentry",
+        "contracts.add_maintenancecontract",
+        "contracts.change_maintenancecontract",
+    ],
+    Role.DISPATCHER: [*_VIEW_ARCHIVE, *_EDIT_ARCHIVE],
+    Role.AGENT: [*_VIEW_ARCHIVE, *_EDIT_ARCHIVE],
+    Role.TECHNICIAN: [*_VIEW_ARCHIVE],
+    Role.ACCOUNTANT: [*_VIEW_ARCHIVE],
+    Role.FOLLOWUP_AGENT: [*_VIEW_ARCHIVE],
+    Role.QUALITY_OFFICER: [*_VIEW_ARCHIVE],
+    Role.CUSTOMER_USER: [
+        "customers.view_customer",
+        "customers.view_site",
+        "assets.view_equipment",
+        "contracts.view_maintenancecontract",
+    ],
+}
+
+
+def sync_role_groups(**kwargs: Any) -> None:
+    """Create one Group per role and grant it the permissions listed in ROLE_PERMISSIONS."""
+    for role, permission_names in ROLE_PERMISSIONS.items():
+        group, _ = Group.objects.get_or_create(name=str(role))
+        wanted = Q(pk__in=[])
+        for name in permission_names:
+            app_label, codename = name.split(".", 1)
+            wanted |= Q(content_type__app_label=app_label, codename=codename)
+        missing = Permission.objects.filter(wanted).exclude(group=group)
+        group.permissions.add(*missing)
+
+
+class RolePermissionBackend(ModelBackend):
+    """ModelBackend that also grants the permissions of the group named after the user's role."""
+
+    def _get_group_permissions(self, user_obj: Any) -> QuerySet[Permission]:
+        condition = Q(group__user=user_obj)
+        if getattr(user_obj, "role", ""):
+            condition |= Q(group__name=user_obj.role)
+        return Permission.objects.filter(condition).distinct()

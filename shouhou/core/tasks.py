@@ -1,0 +1,36 @@
+"""Background jobs of the core app."""
+
+from __future__ import annotations
+
+import datetime
+import os
+import socket
+
+from django.conf import settings
+from django.utils import timezone
+from django_tasks import TaskContext, task
+
+from shouhou.core.models import WorkerHeartbeat
+from shouhou.core.scheduling import prune_job_runs
+
+
+@task(takes_context=True)
+def record_heartbeat(context: TaskContext) -> str:
+    """Record that a worker ran this job just now (idempotent: one row per worker)."""
+    worker_ids = context.task_result.worker_ids
+    worker = worker_ids[-1] if worker_ids else f"{socket.gethostname()}:{os.getpid()}"
+    WorkerHeartbeat.objects.update_or_create(
+        worker=worker[:100],
+        defaults={"last_seen_at": timezone.now(), "backend": settings.TASKS["default"]["BACKEND"]},
+    )
+    return worker
+
+
+@task()
+def prune_bookkeeping() -> int:
+    """Drop periodic-job slots older than a week and heartbeats of workers gone for a day."""
+    pruned = prune_job_runs(older_than=datetime.timedelta(days=7))
+    stale, _ = WorkerHeartbeat.objects.filter(
+        last_seen_at__lt=timezone.now() - datetime.timedelta(days=1)
+    ).delete()
+    return pruned + stale
