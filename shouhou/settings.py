@@ -1,5 +1,6 @@
 """Shouhou settings: one module, configured from environment variables (see .env.example)."""
 
+import os
 import secrets
 from pathlib import Path
 
@@ -39,6 +40,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.forms",
     "rest_framework",
     "rest_framework.authtoken",
     "drf_spectacular",
@@ -70,6 +72,8 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "shouhou.urls"
+# Widgets render with the project's templates (the search-as-you-type widget lives there).
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 WSGI_APPLICATION = "shouhou.wsgi.application"
 
 TEMPLATES = [
@@ -106,20 +110,31 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         }
     )
     # A file, not memory: tests with threads and a live server share it like production does.
-    DATABASES["default"].setdefault("TEST", {}).setdefault("NAME", str(VAR_DIR / "test.sqlite3"))
+    # One per process, so that two test runs on one machine do not trample each other.
+    DATABASES["default"].setdefault("TEST", {}).setdefault(
+        "NAME", str(VAR_DIR / f"test-{os.getpid()}.sqlite3")
+    )
 else:
     DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60))
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# Tests with serialized rollback (the browser tests) restore what data migrations wrote; these
+# apps' rows are recreated by post-migrate handlers instead, under ids the snapshot cannot know.
+TEST_NON_SERIALIZED_APPS = ["django.contrib.contenttypes", "django.contrib.auth"]
 
 # --- background work --------------------------------------------------------------------------
 REDIS_URL = env.str("REDIS_URL", default="")
-if REDIS_URL:
-    TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
-    RQ_QUEUES = {"default": {"URL": REDIS_URL, "DEFAULT_TIMEOUT": 600}}
-    INSTALLED_APPS += ["django_rq", "django_tasks_rq"]
-else:
-    TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+# Both backends are installed; REDIS_URL picks which one the default queue uses.
+INSTALLED_APPS += ["django_rq", "django_tasks_rq"]
+RQ_QUEUES = {
+    "default": {"URL": REDIS_URL or "redis://127.0.0.1:6379/0", "DEFAULT_TIMEOUT": 600},
+}
+TASKS = {
+    "default": {
+        "BACKEND": "django_tasks_rq.RQBackend" if REDIS_URL else "django_tasks_db.DatabaseBackend",
+        "QUEUES": ["default"],
+    }
+}
 # How often the scheduler wakes up, and after how long without a heartbeat the worker looks dead.
 SCHEDULER_TICK_SECONDS = env.int("SCHEDULER_TICK_SECONDS", default=15)
 WORKER_HEARTBEAT_STALE_SECONDS = env.int("WORKER_HEARTBEAT_STALE_SECONDS", default=180)
@@ -147,6 +162,7 @@ AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=0.25)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
+AXES_VERBOSE = False
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 
 SESSION_COOKIE_HTTPONLY = True
@@ -167,6 +183,7 @@ USE_TZ = True
 # --- static and media ---------------------------------------------------------------------------
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(env.str("STATIC_ROOT", default=str(VAR_DIR / "static")))
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 STATICFILES_DIRS = [BASE_DIR / "shouhou" / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(VAR_DIR / "media")))
@@ -190,7 +207,10 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_PERMISSION_CLASSES": [
+        "rest_framework.permissions.IsAuthenticated",
+        "shouhou.core.permissions.RoleModelPermissions",
+    ],
     "DEFAULT_FILTER_BACKENDS": [
         "django_filters.rest_framework.DjangoFilterBackend",
     ],

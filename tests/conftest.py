@@ -18,6 +18,15 @@ def _fast_password_hashing(settings: object) -> None:
 
 
 @pytest.fixture(autouse=True)
+def _plain_static_files(settings: object) -> None:
+    # The manifest storage needs collectstatic; tests render templates without running it.
+    settings.STORAGES = {  # type: ignore[attr-defined]
+        **settings.STORAGES,  # type: ignore[attr-defined]
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
+@pytest.fixture(autouse=True)
 def _english(settings: object) -> None:
     """Tests read English messages unless they switch language themselves."""
     settings.LANGUAGE_CODE = "en"  # type: ignore[attr-defined]
@@ -42,31 +51,37 @@ def org_tree(db: None) -> OrgTree:
     hq = OrganisationFactory(name="总部", code="HQ", kind=OrganisationKind.HEADQUARTERS)
     service_centre = OrganisationFactory(name="上海服务中心", code="SC-SH", parent=hq)
     bank = OrganisationFactory(name="某银行总行", code="BANK", kind=OrganisationKind.CLIENT)
-    branch_a = OrganisationFactory(name="某银行A分行", code="BANK-A", kind=OrganisationKind.CLIENT, parent=bank)
+    branch_a = OrganisationFactory(
+        name="某银行A分行", code="BANK-A", kind=OrganisationKind.CLIENT, parent=bank
+    )
     outlet_a1 = OrganisationFactory(
         name="某银行A分行一支行", code="BANK-A1", kind=OrganisationKind.CLIENT, parent=branch_a
     )
-    branch_b = OrganisationFactory(name="某银行B分行", code="BANK-B", kind=OrganisationKind.CLIENT, parent=bank)
+    branch_b = OrganisationFactory(
+        name="某银行B分行", code="BANK-B", kind=OrganisationKind.CLIENT, parent=bank
+    )
     provider = OrganisationFactory(name="维保服务商", code="PROV", kind=OrganisationKind.PROVIDER)
     other_client = OrganisationFactory(name="另一客户", code="OTHER", kind=OrganisationKind.CLIENT)
     return OrgTree(hq, service_centre, bank, branch_a, outlet_a1, branch_b, provider, other_client)
 
 
 @pytest.fixture
-def make_user(db: None):  # type: ignore[no-untyped-def]
-    def make(organisation: Organisation | None, role: str = Role.DISPATCHER, **kwargs: object) -> User:
+def make_user(db: None):
+    def make(
+        organisation: Organisation | None, role: str = Role.DISPATCHER, **kwargs: object
+    ) -> User:
         return UserFactory(organisation=organisation, role=role, **kwargs)
 
     return make
 
 
 @pytest.fixture
-def hq_admin(org_tree: OrgTree, make_user) -> User:  # type: ignore[no-untyped-def]
+def hq_admin(org_tree: OrgTree, make_user) -> User:
     return make_user(org_tree.hq, Role.ADMIN, is_staff=True)
 
 
 @pytest.fixture
-def dispatcher(org_tree: OrgTree, make_user) -> User:  # type: ignore[no-untyped-def]
+def dispatcher(org_tree: OrgTree, make_user) -> User:
     return make_user(org_tree.service_centre, Role.DISPATCHER)
 
 

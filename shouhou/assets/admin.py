@@ -7,6 +7,7 @@ from django.http import HttpRequest
 
 from shouhou.assets import services
 from shouhou.assets.models import Brand, Equipment, ProductModel, ProductType
+from shouhou.core.auth import acting_user
 
 
 @admin.register(ProductType)
@@ -37,7 +38,7 @@ class ProductModelAdmin(admin.ModelAdmin):
     def save_model(self, request: HttpRequest, obj: ProductModel, form: Any, change: bool) -> None:
         super().save_model(request, obj, form, change)
         if change and {"warranty_months", "warranty_starts_from"} & set(form.changed_data):
-            services.recompute_warranty_for_model(product_model=obj, by=request.user)  # type: ignore[arg-type]
+            services.recompute_warranty_for_model(product_model=obj, by=acting_user(request))
 
 
 @admin.register(Equipment)

@@ -3,23 +3,26 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import Model
-from rest_framework import mixins, serializers
+from rest_framework import serializers
 
 from shouhou.assets import selectors, services
 from shouhou.assets.filters import EquipmentFilter
 from shouhou.assets.models import Equipment, ProductModel
 from shouhou.core.api import (
     ScopedRelatedField,
+    ServiceCreateMixin,
+    ServiceUpdateMixin,
     ServiceViewSet,
     VersionField,
     scoped_organisation_field,
 )
+from shouhou.core.auth import acting_user
 from shouhou.customers.selectors import customers_visible_to, sites_visible_to
 
 
 class ProductModelSerializer(serializers.ModelSerializer):
-    product_type = serializers.StringRelatedField()
-    brand = serializers.StringRelatedField()
+    product_type: serializers.Field = serializers.StringRelatedField()
+    brand: serializers.Field = serializers.StringRelatedField()
 
     class Meta:
         model = ProductModel
@@ -95,7 +98,7 @@ class EquipmentInputSerializer(serializers.ModelSerializer):
         return attrs
 
 
-class EquipmentViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, ServiceViewSet):
+class EquipmentViewSet(ServiceCreateMixin, ServiceUpdateMixin, ServiceViewSet):
     """Installed equipment the caller may see (owned in their subtree or served by them)."""
 
     selector = staticmethod(selectors.equipment_visible_to)
@@ -104,10 +107,9 @@ class EquipmentViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, Service
     filterset_class = EquipmentFilter
 
     def create_object(self, data: dict[str, Any]) -> Model:
-        data.pop("version", None)
-        return services.register_equipment(by=self.request.user, **data)  # type: ignore[arg-type]
+        return services.register_equipment(by=acting_user(self.request), **data)
 
     def update_object(self, instance: Any, data: dict[str, Any], version: int) -> Model:
         return services.update_equipment(
-            equipment=instance, by=self.request.user, expected_version=version, **data
-        )  # type: ignore[arg-type]
+            equipment=instance, by=acting_user(self.request), expected_version=version, **data
+        )

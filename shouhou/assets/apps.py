@@ -8,6 +8,7 @@ class AssetsConfig(AppConfig):
     verbose_name = _("Equipment")
 
     def ready(self) -> None:
-        from shouhou.assets import selectors
+        from shouhou.assets import imports, selectors
 
         selectors.register_autocomplete_sources()
+        imports.register_import_schemas()

@@ -59,11 +59,11 @@ class EquipmentFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(label=_("status"), choices=EquipmentStatus.choices)
     installed_on = django_filters.DateFromToRangeFilter(
         label=_("installation date"),
-        widget=django_filters.widgets.RangeWidget(attrs={"type": "date"}),
+        widget=django_filters.widgets.DateRangeWidget(attrs={"type": "date"}),
     )
     warranty_ends_on = django_filters.DateFromToRangeFilter(
         label=_("warranty end"),
-        widget=django_filters.widgets.RangeWidget(attrs={"type": "date"}),
+        widget=django_filters.widgets.DateRangeWidget(attrs={"type": "date"}),
     )
     in_warranty = django_filters.BooleanFilter(
         label=_("in warranty today"), method="filter_in_warranty"

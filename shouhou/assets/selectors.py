@@ -9,7 +9,14 @@ from django.contrib.auth.models import AnonymousUser
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
-from shouhou.assets.models import Brand, CoverageStatus, Equipment, ProductModel, ProductType
+from shouhou.assets.models import (
+    Brand,
+    CoverageStatus,
+    Equipment,
+    EquipmentStatus,
+    ProductModel,
+    ProductType,
+)
 from shouhou.core.autocomplete import AutocompleteSource, register
 from shouhou.core.models import User
 from shouhou.core.scoping import get_visible_or_404, scoped
@@ -104,20 +111,35 @@ def equipment_coverage(*, equipment: Equipment, on: datetime.date | None = None)
     )
 
 
+@dataclass(frozen=True)
+class DistributionRow:
+    label: str
+    count: int
+    share: int  # percent of the largest group, for the bar
+
+
 def equipment_distribution(
     *, queryset: QuerySet[Equipment], dimension: str, limit: int = 200
-) -> list[dict[str, object]]:
+) -> list[DistributionRow]:
     """Counts of equipment grouped by one dimension (机具分布), largest groups first."""
     fields = DISTRIBUTION_DIMENSIONS[dimension]
-    rows = (
+    grouped = (
         queryset.order_by()
         .values(*fields)
         .annotate(count=Count("id"))
         .order_by("-count", *fields)[:limit]
     )
+    status_labels = dict(EquipmentStatus.choices)
+    rows: list[tuple[str, int]] = []
+    for row in grouped:
+        label = " ".join(str(row[field] or "—") for field in fields)
+        if dimension == "status":
+            label = str(status_labels.get(label, label))
+        rows.append((label, int(row["count"])))
+    largest = max((count for _, count in rows), default=0)
     return [
-        {"label": " ".join(str(row[field] or "—") for field in fields), "count": row["count"]}
-        for row in rows
+        DistributionRow(label=label, count=count, share=count * 100 // largest if largest else 0)
+        for label, count in rows
     ]
 
 

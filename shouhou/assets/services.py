@@ -55,12 +55,11 @@ def compute_warranty_end(equipment: Equipment) -> None:
 
 def _derive(equipment: Equipment) -> None:
     """Copy the owner's organisation and the site's region, and compute the warranty end."""
-    if equipment.site_id is not None and equipment.site.customer_id != equipment.customer_id:
+    site = equipment.site
+    if site is not None and site.customer_id != equipment.customer_id:
         raise ShouhouError(_("The site belongs to another customer."), field="site")
     equipment.organisation_id = equipment.customer.organisation_id
-    equipment.region_id = (
-        equipment.site.region_id if equipment.site_id else equipment.customer.region_id
-    )
+    equipment.region_id = site.region_id if site is not None else equipment.customer.region_id
     compute_warranty_end(equipment)
 
 
@@ -125,11 +124,10 @@ def follow_customer_organisation(*, customer: Customer) -> int:
 
 def follow_site_region(*, site: Site) -> int:
     """Copy a site's new region onto the equipment standing there."""
-    return (
-        Equipment.objects.filter(site=site)
-        .exclude(region_id=site.region_id)
-        .update(region_id=site.region_id)
-    )
+    stale = Equipment.objects.filter(site=site)
+    if site.region_id is None:
+        return stale.exclude(region__isnull=True).update(region=None)
+    return stale.exclude(region_id=site.region_id).update(region_id=site.region_id)
 
 
 @transaction.atomic

@@ -12,7 +12,7 @@ from django.views.generic import TemplateView
 from shouhou.assets import selectors, services
 from shouhou.assets.filters import EquipmentFilter
 from shouhou.assets.forms import EquipmentForm
-from shouhou.assets.models import EquipmentStatus
+from shouhou.core.auth import acting_user
 from shouhou.core.listing import Column, ScopedListView, SortOption
 from shouhou.core.selectors import audit_trail
 from shouhou.core.views import ServiceFormView
@@ -86,7 +86,7 @@ class EquipmentCreateView(ServiceFormView):
         return initial
 
     def perform(self, form: EquipmentForm) -> Model:
-        return services.register_equipment(by=self.request.user, **form.model_values())  # type: ignore[arg-type]
+        return services.register_equipment(by=acting_user(self.request), **form.model_values())
 
 
 class EquipmentUpdateView(ServiceFormView):
@@ -100,7 +100,7 @@ class EquipmentUpdateView(ServiceFormView):
     def perform(self, form: EquipmentForm) -> Model:
         return services.update_equipment(
             equipment=form.instance,
-            by=self.request.user,  # type: ignore[arg-type]
+            by=acting_user(self.request),
             expected_version=form.cleaned_data["version"],
             **form.changes(),
         )
@@ -127,19 +127,12 @@ class EquipmentDistributionView(LoginRequiredMixin, PermissionRequiredMixin, Tem
             filterset.qs if filterset.is_bound and filterset.is_valid() else filterset.queryset
         )
         rows = selectors.equipment_distribution(queryset=queryset, dimension=dimension)
-        if dimension == "status":
-            labels = dict(EquipmentStatus.choices)
-            rows = [{**row, "label": labels.get(str(row["label"]), row["label"])} for row in rows]
-        largest = max((int(row["count"]) for row in rows), default=0)  # type: ignore[call-overload]
         context.update(
             title=_("Equipment distribution"),
             filterset=filterset,
             dimension=dimension,
             dimensions=DIMENSION_LABELS,
-            rows=[
-                {**row, "share": (int(row["count"]) * 100 // largest) if largest else 0}
-                for row in rows
-            ],  # type: ignore[call-overload]
-            total=sum(int(row["count"]) for row in rows),  # type: ignore[call-overload]
+            rows=rows,
+            total=sum(row.count for row in rows),
         )
         return context

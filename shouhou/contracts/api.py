@@ -9,7 +9,7 @@ from shouhou.core.api import ServiceViewSet
 
 
 class ContractSerializer(serializers.ModelSerializer):
-    service_level = serializers.StringRelatedField()
+    service_level: serializers.Field = serializers.StringRelatedField()
 
     class Meta:
         model = MaintenanceContract

@@ -27,7 +27,7 @@ class ContractFilter(django_filters.FilterSet):
         label=_("service level"), queryset=ServiceLevel.objects.all()
     )
     ends_on = django_filters.DateFromToRangeFilter(
-        label=_("end date"), widget=django_filters.widgets.RangeWidget(attrs={"type": "date"})
+        label=_("end date"), widget=django_filters.widgets.DateRangeWidget(attrs={"type": "date"})
     )
     in_force = django_filters.BooleanFilter(label=_("in force today"), method="filter_in_force")
 

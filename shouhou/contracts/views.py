@@ -13,6 +13,7 @@ from shouhou.assets.selectors import equipment_visible_to
 from shouhou.contracts import selectors, services
 from shouhou.contracts.filters import ContractFilter
 from shouhou.contracts.forms import ContractForm
+from shouhou.core.auth import acting_user
 from shouhou.core.listing import Column, ScopedListView, SortOption
 from shouhou.core.selectors import audit_trail
 from shouhou.core.views import ServiceFormView
@@ -75,7 +76,7 @@ class ContractCreateView(ServiceFormView):
 
     def perform(self, form: ContractForm) -> Model:
         return services.create_contract(
-            by=self.request.user,  # type: ignore[arg-type]
+            by=acting_user(self.request),
             equipment=form.cleaned_data["equipment"],
             **form.model_values(),
         )
@@ -92,7 +93,7 @@ class ContractUpdateView(ServiceFormView):
     def perform(self, form: ContractForm) -> Model:
         return services.update_contract(
             contract=form.instance,
-            by=self.request.user,  # type: ignore[arg-type]
+            by=acting_user(self.request),
             expected_version=form.cleaned_data["version"],
             equipment=form.cleaned_data["equipment"],
             **form.changes(),

@@ -8,8 +8,10 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from shouhou.core import services
+from shouhou.core.auth import acting_user
 from shouhou.core.models import (
     AuditEntry,
+    ImportJob,
     NumberingRule,
     NumberSequence,
     Organisation,
@@ -34,10 +36,10 @@ class OrganisationAdmin(admin.ModelAdmin):
         values = {name: form.cleaned_data[name] for name in form.changed_data}
         if change:
             services.update_organisation(
-                organisation=obj, by=request.user, expected_version=None, **values
-            )  # type: ignore[arg-type]
+                organisation=obj, by=acting_user(request), expected_version=None, **values
+            )
         else:
-            created = services.create_organisation(by=request.user, **form.cleaned_data)  # type: ignore[arg-type]
+            created = services.create_organisation(by=acting_user(request), **form.cleaned_data)
             obj.pk = created.pk
 
 
@@ -102,3 +104,14 @@ class WorkerHeartbeatAdmin(admin.ModelAdmin):
 class PeriodicJobRunAdmin(admin.ModelAdmin):
     list_display = ["job", "slot_start", "enqueued_at", "task_result_id"]
     list_filter = ["job"]
+
+
+@admin.register(ImportJob)
+class ImportJobAdmin(admin.ModelAdmin):
+    list_display = ["id", "kind", "status", "created_by", "total_rows", "imported_count"]
+    list_filter = ["kind", "status"]
+    readonly_fields = [field.name for field in ImportJob._meta.fields]
+    show_full_result_count = False
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False

@@ -39,9 +39,8 @@ class ErrorSerializer(serializers.Serializer):
 
 
 class ServiceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
-    """List and read through a scoped selector; create and update through services.
-
-    Updates must carry the `version` the client read; a stale one answers 409."""
+    """List and read through a scoped selector. Add ServiceCreateMixin / ServiceUpdateMixin
+    (before this class) to write through services."""
 
     selector: Callable[..., QuerySet[Any]]
     serializer_class: type[serializers.Serializer]
@@ -61,29 +60,40 @@ class ServiceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         except (ValueError, TypeError) as bad_id:
             raise Http404 from bad_id
 
+    def output(self, instance: Model, *, status_code: int = 200) -> Response:
+        serializer = self.serializer_class(instance, context=self.get_serializer_context())
+        return Response(serializer.data, status=status_code)
+
+
+class ServiceCreateMixin:
+    """POST creates through `create_object`, a service call."""
+
     def create_object(self, data: dict[str, Any]) -> Model:
         raise NotImplementedError
+
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        serializer = self.get_serializer(data=request.data)  # type: ignore[attr-defined]
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        data.pop("version", None)
+        return self.output(self.create_object(data), status_code=201)  # type: ignore[attr-defined]
+
+
+class ServiceUpdateMixin:
+    """PUT/PATCH update through `update_object`; the body carries the `version` the client read,
+    and a stale one answers 409."""
 
     def update_object(self, instance: Any, data: dict[str, Any], version: int) -> Model:
         raise NotImplementedError
 
-    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        serializer = self.get_serializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        instance = self.create_object(dict(serializer.validated_data))
-        return Response(
-            self.serializer_class(instance, context=self.get_serializer_context()).data, status=201
-        )
-
     def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         partial = kwargs.pop("partial", False)
-        instance = self.get_object()
-        serializer = self.get_serializer(instance, data=request.data, partial=partial)
+        instance = self.get_object()  # type: ignore[attr-defined]
+        serializer = self.get_serializer(instance, data=request.data, partial=partial)  # type: ignore[attr-defined]
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
         version = data.pop("version")
-        instance = self.update_object(instance, data, version)
-        return Response(self.serializer_class(instance, context=self.get_serializer_context()).data)
+        return self.output(self.update_object(instance, data, version))  # type: ignore[attr-defined]
 
     def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         kwargs["partial"] = True

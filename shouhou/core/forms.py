@@ -32,18 +32,21 @@ class ScopedModelForm(forms.ModelForm):
         if self.instance.pk is not None and not self.is_bound:
             self.initial["version"] = self.instance.version
 
+    def model_field_names(self) -> list[str]:
+        return list(self._meta.fields or [])
+
     def changes(self) -> dict[str, Any]:
         """The model fields the user changed, with their cleaned values."""
-        return {
-            name: self.cleaned_data[name]
-            for name in self.changed_data
-            if name != "version" and name in self._meta.fields  # type: ignore[operator]
-        }
+        names = self.model_field_names()
+        return {name: self.cleaned_data[name] for name in self.changed_data if name in names}
 
     def model_values(self) -> dict[str, Any]:
+        """The cleaned values of every model field on the form (for a create)."""
         return {
-            name: self.cleaned_data[name] for name in self._meta.fields if name in self.cleaned_data
-        }  # type: ignore[union-attr]
+            name: self.cleaned_data[name]
+            for name in self.model_field_names()
+            if name in self.cleaned_data
+        }
 
 
 def scoped_organisations(*, user: Any) -> QuerySet[Organisation]:

@@ -10,7 +10,8 @@ from typing import Any
 
 from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
 from django.db.models import Model, QuerySet
-from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import HttpRequest, StreamingHttpResponse
+from django.http.response import HttpResponseBase
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.views.generic import TemplateView
@@ -111,7 +112,9 @@ class ScopedListView(LoginRequiredMixin, PermissionRequiredMixin, TemplateView):
     def get_queryset(self) -> QuerySet[Any]:
         return type(self).selector(user=self.request.user)
 
-    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def get(  # type: ignore[override]
+        self, request: HttpRequest, *args: Any, **kwargs: Any
+    ) -> HttpResponseBase:
         filterset = self.filterset_class(
             request.GET or None, queryset=self.get_queryset(), request=request
         )

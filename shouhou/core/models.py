@@ -282,3 +282,81 @@ def model_field_values(instance: models.Model, fields: list[str]) -> dict[str, A
             value if isinstance(value, bool | int | float | str | type(None)) else str(value)
         )
     return values
+
+
+class ImportJobStatus(models.TextChoices):
+    QUEUED = "queued", _("Queued")
+    VALIDATING = "validating", _("Checking rows")
+    IMPORTING = "importing", _("Importing")
+    DONE = "done", _("Done")
+    FAILED = "failed", _("Failed")
+
+
+class ImportJob(models.Model):
+    """One uploaded spreadsheet and the progress of its import (see imports.py). All rows are
+    imported in one transaction or none is; `errors` lists the bad rows when none is."""
+
+    kind = models.CharField(_("kind"), max_length=30)
+    file = models.FileField(_("file"), upload_to="imports/%Y/%m/", max_length=255)
+    created_by = models.ForeignKey(
+        User,
+        verbose_name=_("uploaded by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("organisation"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    status = models.CharField(
+        _("status"),
+        max_length=20,
+        choices=ImportJobStatus.choices,
+        default=ImportJobStatus.QUEUED,
+    )
+    total_rows = models.PositiveIntegerField(_("rows"), default=0)
+    processed_rows = models.PositiveIntegerField(_("rows processed"), default=0)
+    imported_count = models.PositiveIntegerField(_("rows imported"), default=0)
+    error_count = models.PositiveIntegerField(_("errors"), default=0)
+    # [{"row": 7, "field": "phone", "message": "..."}], at most imports.MAX_REPORTED_ERRORS.
+    errors = models.JSONField(_("errors"), default=list, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    scope: ClassVar[Scope] = Scope(owner="organisation")
+
+    class Meta:
+        verbose_name = _("import job")
+        verbose_name_plural = _("import jobs")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["organisation", "-id"])]
+
+    def __str__(self) -> str:
+        return f"{self.kind} import #{self.pk}"
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("core:import-detail", args=[self.pk])
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (ImportJobStatus.DONE, ImportJobStatus.FAILED)
+
+    @property
+    def percent(self) -> int:
+        """Progress for the bar: checking fills the first half, saving the second."""
+        if self.status == ImportJobStatus.DONE:
+            return 100
+        done = (
+            min(self.processed_rows, self.total_rows) * 50 // self.total_rows
+            if self.total_rows
+            else 0
+        )
+        return 50 + done if self.status == ImportJobStatus.IMPORTING else done

@@ -25,7 +25,7 @@ class QueueStatus:
 
 def queue_depth() -> int | None:
     """Jobs waiting to run on the default queue, asked of whichever backend is configured."""
-    backend = settings.TASKS["default"]["BACKEND"]
+    backend = backend_name()
     if backend == "django_tasks_db.DatabaseBackend":
         from django_tasks_db.models import DBTaskResult
 
@@ -35,6 +35,10 @@ def queue_depth() -> int | None:
 
         return int(django_rq.get_queue("default").count)
     return None
+
+
+def backend_name() -> str:
+    return str(settings.TASKS["default"]["BACKEND"])
 
 
 def queue_status() -> QueueStatus:
@@ -51,7 +55,7 @@ def queue_status() -> QueueStatus:
         for job in periodic_jobs()
     ]
     return QueueStatus(
-        backend=settings.TASKS["default"]["BACKEND"],
+        backend=backend_name(),
         depth=queue_depth(),
         heartbeats=heartbeats,
         last_heartbeat_at=last,

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, TypeVar
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Model, Q, QuerySet
 from django.http import Http404
 
@@ -62,5 +63,5 @@ def get_visible_or_404(queryset: QuerySet[M], user: User | AnonymousUser, **look
     """One row `user` may see; a missing row and a forbidden one both give 404."""
     try:
         return scoped(queryset, user).get(**lookup)
-    except queryset.model.DoesNotExist as missing:
+    except ObjectDoesNotExist as missing:
         raise Http404 from missing

@@ -7,10 +7,12 @@ import os
 import socket
 
 from django.conf import settings
-from django.utils import timezone
+from django.utils import timezone, translation
 from django_tasks import TaskContext, task
 
+from shouhou.core.imports import run_import_job
 from shouhou.core.models import WorkerHeartbeat
+from shouhou.core.operations import backend_name
 from shouhou.core.scheduling import prune_job_runs
 
 
@@ -21,7 +23,7 @@ def record_heartbeat(context: TaskContext) -> str:
     worker = worker_ids[-1] if worker_ids else f"{socket.gethostname()}:{os.getpid()}"
     WorkerHeartbeat.objects.update_or_create(
         worker=worker[:100],
-        defaults={"last_seen_at": timezone.now(), "backend": settings.TASKS["default"]["BACKEND"]},
+        defaults={"last_seen_at": timezone.now(), "backend": backend_name()},
     )
     return worker
 
@@ -34,3 +36,11 @@ def prune_bookkeeping() -> int:
         last_seen_at__lt=timezone.now() - datetime.timedelta(days=1)
     ).delete()
     return pruned + stale
+
+
+@task()
+def run_import(job_id: int, language: str | None = None) -> str:
+    """Check then import one uploaded spreadsheet, in the uploader's language (for the error
+    messages). Idempotent: a finished job is skipped, and a second run never imports twice."""
+    with translation.override(language or settings.LANGUAGE_CODE):
+        return run_import_job(job_id=job_id)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from shouhou.core import views
+from shouhou.core import import_views, views
 
 app_name = "core"
 
@@ -20,4 +20,11 @@ urlpatterns = [
     ),
     path("autocomplete/<slug:source>/", views.AutocompleteView.as_view(), name="autocomplete"),
     path("operations/", views.OperationsView.as_view(), name="operations"),
+    path("imports/new/", import_views.ImportCreateView.as_view(), name="import-create"),
+    path("imports/<int:pk>/", import_views.ImportDetailView.as_view(), name="import-detail"),
+    path(
+        "imports/templates/<slug:kind>.xlsx",
+        import_views.ImportTemplateView.as_view(),
+        name="import-template",
+    ),
 ]

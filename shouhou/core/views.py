@@ -10,6 +10,7 @@ from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMix
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Model, Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
@@ -17,6 +18,7 @@ from django.views import View
 from django.views.generic import FormView, TemplateView
 
 from shouhou.core import operations, selectors, services
+from shouhou.core.auth import acting_user
 from shouhou.core.autocomplete import MAX_RESULTS, AutocompleteWidget, get_source
 from shouhou.core.errors import ShouhouError
 from shouhou.core.forms import ScopedModelForm, add_service_error, scoped_organisations
@@ -42,7 +44,7 @@ class ServiceFormView(LoginRequiredMixin, PermissionRequiredMixin, FormView):
     def get_object(self) -> Model | None:
         return None
 
-    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         if request.user.is_authenticated:
             self.object = self.get_object()
         return super().dispatch(request, *args, **kwargs)
@@ -145,7 +147,7 @@ class OrganisationCreateView(ServiceFormView):
     title = _("New organisation")
 
     def perform(self, form: OrganisationForm) -> Model:
-        return services.create_organisation(by=self.request.user, **form.model_values())  # type: ignore[arg-type]
+        return services.create_organisation(by=acting_user(self.request), **form.model_values())
 
 
 class OrganisationUpdateView(ServiceFormView):
@@ -161,7 +163,7 @@ class OrganisationUpdateView(ServiceFormView):
     def perform(self, form: OrganisationForm) -> Model:
         return services.update_organisation(
             organisation=form.instance,
-            by=self.request.user,  # type: ignore[arg-type]
+            by=acting_user(self.request),
             expected_version=form.cleaned_data["version"],
             **form.changes(),
         )

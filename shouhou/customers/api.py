@@ -3,14 +3,17 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import Model
-from rest_framework import mixins, serializers
+from rest_framework import serializers
 
 from shouhou.core.api import (
     ScopedRelatedField,
+    ServiceCreateMixin,
+    ServiceUpdateMixin,
     ServiceViewSet,
     VersionField,
     scoped_organisation_field,
 )
+from shouhou.core.auth import acting_user
 from shouhou.core.models import Region
 from shouhou.customers import selectors, services
 from shouhou.customers.filters import CustomerFilter, SiteFilter
@@ -83,7 +86,7 @@ class CustomerInputSerializer(serializers.ModelSerializer):
         return attrs
 
 
-class CustomerViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, ServiceViewSet):
+class CustomerViewSet(ServiceCreateMixin, ServiceUpdateMixin, ServiceViewSet):
     """Customers the caller may see; writes go through the customer services."""
 
     selector = staticmethod(selectors.customers_visible_to)
@@ -95,13 +98,12 @@ class CustomerViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, ServiceV
         return super().get_queryset().prefetch_related("contacts")
 
     def create_object(self, data: dict[str, Any]) -> Model:
-        data.pop("version", None)
-        return services.create_customer(by=self.request.user, **data)  # type: ignore[arg-type]
+        return services.create_customer(by=acting_user(self.request), **data)
 
     def update_object(self, instance: Any, data: dict[str, Any], version: int) -> Model:
         return services.update_customer(
-            customer=instance, by=self.request.user, expected_version=version, **data
-        )  # type: ignore[arg-type]
+            customer=instance, by=acting_user(self.request), expected_version=version, **data
+        )
 
 
 class SiteSerializer(serializers.ModelSerializer):
@@ -158,17 +160,16 @@ class SiteInputSerializer(serializers.ModelSerializer):
         return attrs
 
 
-class SiteViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, ServiceViewSet):
+class SiteViewSet(ServiceCreateMixin, ServiceUpdateMixin, ServiceViewSet):
     selector = staticmethod(selectors.sites_visible_to)
     serializer_class = SiteSerializer
     input_serializer_class = SiteInputSerializer
     filterset_class = SiteFilter
 
     def create_object(self, data: dict[str, Any]) -> Model:
-        data.pop("version", None)
-        return services.create_site(by=self.request.user, **data)  # type: ignore[arg-type]
+        return services.create_site(by=acting_user(self.request), **data)
 
     def update_object(self, instance: Any, data: dict[str, Any], version: int) -> Model:
         return services.update_site(
-            site=instance, by=self.request.user, expected_version=version, **data
-        )  # type: ignore[arg-type]
+            site=instance, by=acting_user(self.request), expected_version=version, **data
+        )

@@ -8,6 +8,7 @@ class CustomersConfig(AppConfig):
     verbose_name = _("Customers")
 
     def ready(self) -> None:
-        from shouhou.customers import selectors
+        from shouhou.customers import imports, selectors
 
         selectors.register_autocomplete_sources()
+        imports.register_import_schemas()

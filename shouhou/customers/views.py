@@ -11,6 +11,7 @@ from django.views.generic import TemplateView
 
 from shouhou.assets.selectors import equipment_visible_to
 from shouhou.contracts.selectors import contracts_of_customer
+from shouhou.core.auth import acting_user
 from shouhou.core.listing import Column, ScopedListView, SortOption
 from shouhou.core.scoping import get_visible_or_404
 from shouhou.core.selectors import audit_trail
@@ -87,7 +88,7 @@ class CustomerCreateView(ServiceFormView):
     title = _("New customer")
 
     def perform(self, form: CustomerForm) -> Model:
-        return services.create_customer(by=self.request.user, **form.model_values())  # type: ignore[arg-type]
+        return services.create_customer(by=acting_user(self.request), **form.model_values())
 
 
 class CustomerUpdateView(ServiceFormView):
@@ -101,7 +102,7 @@ class CustomerUpdateView(ServiceFormView):
     def perform(self, form: CustomerForm) -> Model:
         return services.update_customer(
             customer=form.instance,
-            by=self.request.user,  # type: ignore[arg-type]
+            by=acting_user(self.request),
             expected_version=form.cleaned_data["version"],
             **form.changes(),
         )
@@ -116,7 +117,9 @@ class ContactCreateView(ServiceFormView):
         customer = selectors.customer_for_user(
             user=self.request.user, customer_id=self.kwargs["pk"]
         )
-        services.create_contact(by=self.request.user, customer=customer, **form.model_values())  # type: ignore[arg-type]
+        services.create_contact(
+            by=acting_user(self.request), customer=customer, **form.model_values()
+        )
         return customer
 
 
@@ -138,7 +141,7 @@ class ContactUpdateView(ServiceFormView):
     def perform(self, form: ContactForm) -> Model:
         contact = services.update_contact(
             contact=form.instance,
-            by=self.request.user,  # type: ignore[arg-type]
+            by=acting_user(self.request),
             expected_version=form.cleaned_data["version"],
             **form.changes(),
         )
@@ -202,7 +205,7 @@ class SiteCreateView(ServiceFormView):
 
     def perform(self, form: SiteForm) -> Model:
         values = form.model_values()
-        return services.create_site(by=self.request.user, **values)  # type: ignore[arg-type]
+        return services.create_site(by=acting_user(self.request), **values)
 
 
 class SiteUpdateView(ServiceFormView):
@@ -218,7 +221,7 @@ class SiteUpdateView(ServiceFormView):
         changes.pop("customer", None)
         return services.update_site(
             site=form.instance,
-            by=self.request.user,  # type: ignore[arg-type]
+            by=acting_user(self.request),
             expected_version=form.cleaned_data["version"],
             **changes,
         )

@@ -16,7 +16,7 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def bank_equipment(org_tree):  # type: ignore[no-untyped-def]
+def bank_equipment(org_tree):
     """One unit per bank node, one unit of another client served by the provider."""
     units = {}
     for key in ("bank", "branch_a", "outlet_a1", "branch_b"):
@@ -29,17 +29,17 @@ def bank_equipment(org_tree):  # type: ignore[no-untyped-def]
     return units
 
 
-def visible_serials(user):  # type: ignore[no-untyped-def]
+def visible_serials(user):
     return set(equipment_visible_to(user=user).values_list("serial", flat=True))
 
 
-def test_head_office_sees_its_branches_equipment(org_tree, bank_equipment, make_user):  # type: ignore[no-untyped-def]
+def test_head_office_sees_its_branches_equipment(org_tree, bank_equipment, make_user):
     user = make_user(org_tree.bank, Role.CUSTOMER_USER)
     expected = {bank_equipment[k].serial for k in ("bank", "branch_a", "outlet_a1", "branch_b")}
     assert visible_serials(user) == expected
 
 
-def test_branch_sees_only_its_own_subtree(org_tree, bank_equipment, make_user):  # type: ignore[no-untyped-def]
+def test_branch_sees_only_its_own_subtree(org_tree, bank_equipment, make_user):
     user = make_user(org_tree.branch_b, Role.CUSTOMER_USER)
     assert visible_serials(user) == {bank_equipment["branch_b"].serial}
     branch_a_user = make_user(org_tree.branch_a, Role.CUSTOMER_USER)
@@ -49,36 +49,36 @@ def test_branch_sees_only_its_own_subtree(org_tree, bank_equipment, make_user): 
     }
 
 
-def test_provider_sees_only_what_it_serves(org_tree, bank_equipment, make_user):  # type: ignore[no-untyped-def]
+def test_provider_sees_only_what_it_serves(org_tree, bank_equipment, make_user):
     user = make_user(org_tree.provider, Role.TECHNICIAN)
     assert visible_serials(user) == {bank_equipment["other_served"].serial}
     # ... and the customer owning it, but not that customer's other business.
     assert list(customers_visible_to(user=user)) == [bank_equipment["other_served"].customer]
 
 
-def test_headquarters_sees_everything(org_tree, bank_equipment, make_user):  # type: ignore[no-untyped-def]
+def test_headquarters_sees_everything(org_tree, bank_equipment, make_user):
     user = make_user(org_tree.hq, Role.SERVICE_MANAGER)
     assert visible_serials(user) == {unit.serial for unit in bank_equipment.values()}
     assert organisations_visible_to(user=user).count() == 8
 
 
-def test_service_centre_sees_its_own_customers_only(org_tree, bank_equipment, make_user):  # type: ignore[no-untyped-def]
+def test_service_centre_sees_its_own_customers_only(org_tree, bank_equipment, make_user):
     user = make_user(org_tree.service_centre, Role.DISPATCHER)
     assert visible_serials(user) == {bank_equipment["ours"].serial}
 
 
-def test_another_organisations_record_is_not_found(org_tree, bank_equipment, make_user):  # type: ignore[no-untyped-def]
+def test_another_organisations_record_is_not_found(org_tree, bank_equipment, make_user):
     user = make_user(org_tree.branch_b, Role.CUSTOMER_USER)
     with pytest.raises(Http404):
         equipment_for_user(user=user, equipment_id=bank_equipment["branch_a"].pk)
 
 
-def test_user_without_organisation_sees_nothing(org_tree, bank_equipment, make_user):  # type: ignore[no-untyped-def]
+def test_user_without_organisation_sees_nothing(org_tree, bank_equipment, make_user):
     user = make_user(None, Role.DISPATCHER)
     assert visible_serials(user) == set()
 
 
-def test_moving_a_branch_moves_what_its_users_see(org_tree, bank_equipment, make_user, hq_admin):  # type: ignore[no-untyped-def]
+def test_moving_a_branch_moves_what_its_users_see(org_tree, bank_equipment, make_user, hq_admin):
     from shouhou.core.services import update_organisation
 
     head_office_user = make_user(org_tree.bank, Role.CUSTOMER_USER)
