@@ -32,11 +32,15 @@ run: install
 test: install-dev
 	$(BIN)/pytest
 
+# Every check runs, so that one run shows every problem; the target fails if any check failed.
 lint: install-dev
-	$(BIN)/ruff check .
-	$(BIN)/ruff format --check .
-	$(BIN)/mypy shouhou tests bench
-	$(BIN)/python manage.py makemigrations --check --dry-run
+	@status=0; \
+	echo "ruff check"; $(BIN)/ruff check . || status=1; \
+	echo "ruff format --check"; $(BIN)/ruff format --check . || status=1; \
+	echo "mypy"; $(BIN)/mypy shouhou tests bench || status=1; \
+	echo "makemigrations --check"; \
+	$(BIN)/python manage.py makemigrations --check --dry-run || status=1; \
+	exit $$status
 
 format: install-dev
 	$(BIN)/ruff check --fix .

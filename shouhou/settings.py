@@ -170,6 +170,9 @@ CSRF_COOKIE_HTTPONLY = False  # htmx reads the token from the page, not the cook
 SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=False)
 CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=False)
 SECURE_CONTENT_TYPE_NOSNIFF = True
+# Behind a TLS-terminating proxy that sets X-Forwarded-Proto (see docs/deploy.md).
+if env.bool("USE_X_FORWARDED_PROTO", default=False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 X_FRAME_OPTIONS = "DENY"
 
 # --- i18n -------------------------------------------------------------------------------------
@@ -229,6 +232,14 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Several models have a `kind` and a `status`: name each enum after its model.
+    "ENUM_NAME_OVERRIDES": {
+        "OrganisationKindEnum": "shouhou.core.models.OrganisationKind",
+        "CustomerKindEnum": "shouhou.customers.models.CustomerKind",
+        "ContractKindEnum": "shouhou.contracts.models.ContractKind",
+        "EquipmentStatusEnum": "shouhou.assets.models.EquipmentStatus",
+        "ContractStatusEnum": "shouhou.contracts.models.ContractStatus",
+    },
 }
 
 # --- mail -------------------------------------------------------------------------------------

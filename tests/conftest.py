@@ -48,20 +48,24 @@ class OrgTree:
 
 @pytest.fixture
 def org_tree(db: None) -> OrgTree:
-    hq = OrganisationFactory(name="总部", code="HQ", kind=OrganisationKind.HEADQUARTERS)
-    service_centre = OrganisationFactory(name="上海服务中心", code="SC-SH", parent=hq)
-    bank = OrganisationFactory(name="某银行总行", code="BANK", kind=OrganisationKind.CLIENT)
-    branch_a = OrganisationFactory(
+    hq = OrganisationFactory.create(name="总部", code="HQ", kind=OrganisationKind.HEADQUARTERS)
+    service_centre = OrganisationFactory.create(name="上海服务中心", code="SC-SH", parent=hq)
+    bank = OrganisationFactory.create(name="某银行总行", code="BANK", kind=OrganisationKind.CLIENT)
+    branch_a = OrganisationFactory.create(
         name="某银行A分行", code="BANK-A", kind=OrganisationKind.CLIENT, parent=bank
     )
-    outlet_a1 = OrganisationFactory(
+    outlet_a1 = OrganisationFactory.create(
         name="某银行A分行一支行", code="BANK-A1", kind=OrganisationKind.CLIENT, parent=branch_a
     )
-    branch_b = OrganisationFactory(
+    branch_b = OrganisationFactory.create(
         name="某银行B分行", code="BANK-B", kind=OrganisationKind.CLIENT, parent=bank
     )
-    provider = OrganisationFactory(name="维保服务商", code="PROV", kind=OrganisationKind.PROVIDER)
-    other_client = OrganisationFactory(name="另一客户", code="OTHER", kind=OrganisationKind.CLIENT)
+    provider = OrganisationFactory.create(
+        name="维保服务商", code="PROV", kind=OrganisationKind.PROVIDER
+    )
+    other_client = OrganisationFactory.create(
+        name="另一客户", code="OTHER", kind=OrganisationKind.CLIENT
+    )
     return OrgTree(hq, service_centre, bank, branch_a, outlet_a1, branch_b, provider, other_client)
 
 
@@ -70,7 +74,7 @@ def make_user(db: None):
     def make(
         organisation: Organisation | None, role: str = Role.DISPATCHER, **kwargs: object
     ) -> User:
-        return UserFactory(organisation=organisation, role=role, **kwargs)
+        return UserFactory.create(organisation=organisation, role=role, **kwargs)
 
     return make
 

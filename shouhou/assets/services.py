@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from shouhou.assets.models import Equipment, ProductModel, WarrantyStart
 from shouhou.assets.warranty import warranty_end
-from shouhou.core.audit import diff, record_audit, snapshot
+from shouhou.core.audit import created_changes, diff, record_audit, snapshot
 from shouhou.core.errors import ShouhouError
 from shouhou.core.locking import lock_for_update, save_versioned
 from shouhou.core.models import User
@@ -76,11 +76,7 @@ def register_equipment(*, by: User | None, **fields: Any) -> Equipment:
         actor=by,
         action="equipment.registered",
         instance=equipment,
-        changes={
-            name: [None, value]
-            for name, value in snapshot(equipment, EQUIPMENT_FIELDS + DERIVED_FIELDS).items()
-            if value not in ("", None)
-        },
+        changes=created_changes(equipment, EQUIPMENT_FIELDS + DERIVED_FIELDS),
         organisation=equipment.organisation,
     )
     return equipment

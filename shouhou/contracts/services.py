@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from shouhou.assets.models import Equipment
 from shouhou.contracts.models import MaintenanceContract
-from shouhou.core.audit import diff, record_audit, snapshot
+from shouhou.core.audit import created_changes, diff, record_audit, snapshot
 from shouhou.core.errors import ShouhouError
 from shouhou.core.locking import lock_for_update, save_versioned
 from shouhou.core.models import User
@@ -64,11 +64,7 @@ def create_contract(
         action="contract.created",
         instance=contract,
         changes={
-            **{
-                k: [None, v]
-                for k, v in snapshot(contract, CONTRACT_FIELDS).items()
-                if v not in ("", None)
-            },
+            **created_changes(contract, CONTRACT_FIELDS),
             "equipment": [None, sorted(unit.serial for unit in units)],
         },
         organisation=contract.organisation,

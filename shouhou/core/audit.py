@@ -1,13 +1,25 @@
-"""The audit log: services call `record_audit` next to every business write."""
+"""The audit log: services call `record_audit` next to every business write, and pages show the
+entries with field labels, choice labels and related records' names."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import FieldDoesNotExist
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
-from shouhou.core.models import AuditEntry, Organisation, User, model_field_values
+from shouhou.core.models import AuditEntry, Organisation, User
+
+ACTION_LABELS = {
+    "created": _("created"),
+    "updated": _("updated"),
+    "registered": _("registered"),
+    "warranty_recomputed": _("warranty recomputed"),
+    "imported": _("imported"),
+}
 
 
 def record_audit(
@@ -30,6 +42,21 @@ def record_audit(
     )
 
 
+def snapshot(instance: models.Model, fields: list[str]) -> dict[str, Any]:
+    """JSON-friendly values of `fields`; a foreign key as {"id", "label"} so the log reads well
+    after the related record is renamed or deleted."""
+    values: dict[str, Any] = {}
+    for name in fields:
+        field = instance._meta.get_field(name)
+        if isinstance(field, models.ForeignKey):
+            related = getattr(instance, name)
+            values[name] = None if related is None else {"id": related.pk, "label": str(related)}
+            continue
+        value = getattr(instance, field.attname)  # type: ignore[union-attr]
+        values[name] = value if isinstance(value, bool | int | float | str | None) else str(value)
+    return values
+
+
 def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:
     """{field: [old, new]} for the fields whose value changed."""
     return {
@@ -39,5 +66,53 @@ def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:
     }
 
 
-def snapshot(instance: models.Model, fields: list[str]) -> dict[str, Any]:
-    return model_field_values(instance, fields)
+def created_changes(instance: models.Model, fields: list[str]) -> dict[str, list[Any]]:
+    """The [None, value] pairs of a new record's filled-in fields."""
+    return {
+        name: [None, value]
+        for name, value in snapshot(instance, fields).items()
+        if value not in ("", None)
+    }
+
+
+@dataclass(frozen=True)
+class ReadableChange:
+    field: str
+    old: str
+    new: str
+
+
+@dataclass(frozen=True)
+class ReadableEntry:
+    entry: AuditEntry
+    action: str
+    changes: list[ReadableChange]
+
+
+def _display(field: Any, value: Any) -> str:
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, dict):
+        return str(value.get("label", value.get("id", "")))
+    if isinstance(value, bool):
+        return str(_("yes") if value else _("no"))
+    if isinstance(value, list):
+        return ", ".join(str(item) for item in value) or "—"
+    choices = dict(getattr(field, "choices", None) or [])
+    return str(choices.get(value, value))
+
+
+def readable(entry: AuditEntry) -> ReadableEntry:
+    """An entry with translated field names, choice labels and related records' names."""
+    model = entry.content_type.model_class()
+    rows = []
+    for name, pair in entry.changes.items():
+        old, new = (pair + [None, None])[:2] if isinstance(pair, list) else (None, pair)
+        try:
+            field: Any = model._meta.get_field(name) if model else None
+            label = str(field.verbose_name) if field is not None else name
+        except FieldDoesNotExist:
+            field, label = None, name
+        rows.append(ReadableChange(field=label, old=_display(field, old), new=_display(field, new)))
+    verb = entry.action.rsplit(".", 1)[-1]
+    return ReadableEntry(entry=entry, action=str(ACTION_LABELS.get(verb, verb)), changes=rows)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from typing import Any, ClassVar
+from typing import ClassVar
 
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.contrib.contenttypes.models import ContentType
@@ -270,18 +270,6 @@ class PeriodicJobRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.job} @ {self.slot_start}"
-
-
-def model_field_values(instance: models.Model, fields: list[str]) -> dict[str, Any]:
-    """The JSON-friendly values of `fields` on `instance` (foreign keys by id), for audit diffs."""
-    values: dict[str, Any] = {}
-    for name in fields:
-        field = instance._meta.get_field(name)
-        value = getattr(instance, field.attname)  # type: ignore[union-attr]
-        values[name] = (
-            value if isinstance(value, bool | int | float | str | type(None)) else str(value)
-        )
-    return values
 
 
 class ImportJobStatus(models.TextChoices):

@@ -6,6 +6,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Model, QuerySet
 
+from shouhou.core.audit import ReadableEntry, readable
 from shouhou.core.autocomplete import AutocompleteSource, register
 from shouhou.core.models import AuditEntry, Organisation, Region, User
 from shouhou.core.scoping import get_visible_or_404, scoped
@@ -43,15 +44,16 @@ def regions() -> QuerySet[Region]:
     return Region.objects.all()
 
 
-def audit_trail(*, user: User | AnonymousUser, instance: Model) -> list[AuditEntry]:
-    """The latest audit entries of one record the user can already see."""
-    return list(
+def audit_trail(*, user: User | AnonymousUser, instance: Model) -> list[ReadableEntry]:
+    """The latest audit entries of one record the user can already see, ready to read."""
+    entries = (
         AuditEntry.objects.filter(
             content_type=ContentType.objects.get_for_model(instance), object_id=str(instance.pk)
         )
-        .select_related("actor")
+        .select_related("actor", "content_type")
         .order_by("-at", "-id")[:AUDIT_TRAIL_LENGTH]
     )
+    return [readable(entry) for entry in entries]
 
 
 def register_autocomplete_sources() -> None:

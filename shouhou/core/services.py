@@ -7,7 +7,7 @@ from typing import Any
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from shouhou.core.audit import diff, record_audit, snapshot
+from shouhou.core.audit import created_changes, diff, record_audit, snapshot
 from shouhou.core.errors import ShouhouError
 from shouhou.core.locking import lock_for_update, save_versioned
 from shouhou.core.models import Organisation, OrganisationKind, Role, User
@@ -53,7 +53,7 @@ def create_organisation(*, by: User | None, **fields: Any) -> Organisation:
         actor=by,
         action="organisation.created",
         instance=organisation,
-        changes={k: [None, v] for k, v in snapshot(organisation, ORGANISATION_FIELDS).items()},
+        changes=created_changes(organisation, ORGANISATION_FIELDS),
         organisation=organisation,
     )
     return organisation

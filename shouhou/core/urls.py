@@ -20,6 +20,7 @@ urlpatterns = [
     ),
     path("autocomplete/<slug:source>/", views.AutocompleteView.as_view(), name="autocomplete"),
     path("operations/", views.OperationsView.as_view(), name="operations"),
+    path("healthz", views.health, name="health"),
     path("imports/new/", import_views.ImportCreateView.as_view(), name="import-create"),
     path("imports/<int:pk>/", import_views.ImportDetailView.as_view(), name="import-detail"),
     path(

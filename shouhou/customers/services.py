@@ -6,7 +6,7 @@ from typing import Any
 
 from django.db import transaction
 
-from shouhou.core.audit import diff, record_audit, snapshot
+from shouhou.core.audit import created_changes, diff, record_audit, snapshot
 from shouhou.core.locking import lock_for_update, save_versioned
 from shouhou.core.models import User
 from shouhou.core.numbering import next_number
@@ -41,14 +41,6 @@ SITE_FIELDS = [
 ]
 
 
-def _created(fields: list[str], instance: Any) -> dict[str, list[Any]]:
-    return {
-        name: [None, value]
-        for name, value in snapshot(instance, fields).items()
-        if value not in ("", None)
-    }
-
-
 @transaction.atomic
 def create_customer(*, by: User | None, **fields: Any) -> Customer:
     """Open a customer file; the customer number comes from the numbering service when blank."""
@@ -62,7 +54,7 @@ def create_customer(*, by: User | None, **fields: Any) -> Customer:
         actor=by,
         action="customer.created",
         instance=customer,
-        changes=_created(CUSTOMER_FIELDS, customer),
+        changes=created_changes(customer, CUSTOMER_FIELDS),
         organisation=customer.organisation,
     )
     return customer
@@ -105,7 +97,7 @@ def create_contact(*, by: User | None, customer: Customer, **fields: Any) -> Con
         actor=by,
         action="contact.created",
         instance=contact,
-        changes=_created(CONTACT_FIELDS, contact),
+        changes=created_changes(contact, CONTACT_FIELDS),
         organisation=customer.organisation,
     )
     return contact
@@ -141,7 +133,7 @@ def create_site(*, by: User | None, customer: Customer, **fields: Any) -> Site:
         actor=by,
         action="site.created",
         instance=site,
-        changes=_created(SITE_FIELDS, site),
+        changes=created_changes(site, SITE_FIELDS),
         organisation=customer.organisation,
     )
     return site

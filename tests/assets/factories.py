@@ -9,7 +9,7 @@ from shouhou.assets.models import Brand, Equipment, ProductModel, ProductType
 from tests.customers.factories import CustomerFactory
 
 
-class ProductTypeFactory(factory.django.DjangoModelFactory):
+class ProductTypeFactory(factory.django.DjangoModelFactory[ProductType]):
     class Meta:
         model = ProductType
         django_get_or_create = ("code",)
@@ -18,7 +18,7 @@ class ProductTypeFactory(factory.django.DjangoModelFactory):
     code = "ATM"
 
 
-class BrandFactory(factory.django.DjangoModelFactory):
+class BrandFactory(factory.django.DjangoModelFactory[Brand]):
     class Meta:
         model = Brand
         django_get_or_create = ("name",)
@@ -26,7 +26,7 @@ class BrandFactory(factory.django.DjangoModelFactory):
     name = "广电运通"
 
 
-class ProductModelFactory(factory.django.DjangoModelFactory):
+class ProductModelFactory(factory.django.DjangoModelFactory[ProductModel]):
     class Meta:
         model = ProductModel
 
@@ -36,7 +36,7 @@ class ProductModelFactory(factory.django.DjangoModelFactory):
     warranty_months = 12
 
 
-class EquipmentFactory(factory.django.DjangoModelFactory):
+class EquipmentFactory(factory.django.DjangoModelFactory[Equipment]):
     class Meta:
         model = Equipment
 

@@ -31,10 +31,10 @@ def test_anonymous_requests_are_refused() -> None:
 def test_list_is_scoped_and_paginated_without_counting(
     branch_api, org_tree, django_assert_max_num_queries
 ) -> None:
-    mine = CustomerFactory(organisation=org_tree.outlet_a1)
+    mine = CustomerFactory.create(organisation=org_tree.outlet_a1)
     for _ in range(5):
-        EquipmentFactory(customer=mine)
-    EquipmentFactory(customer=CustomerFactory(organisation=org_tree.branch_b))
+        EquipmentFactory.create(customer=mine)
+    EquipmentFactory.create(customer=CustomerFactory.create(organisation=org_tree.branch_b))
 
     # token, the user's organisation, two for permissions, one for the page: whatever the rows.
     with django_assert_max_num_queries(5):
@@ -50,7 +50,9 @@ def test_list_is_scoped_and_paginated_without_counting(
 
 
 def test_another_organisations_unit_answers_404(branch_api, org_tree) -> None:
-    theirs = EquipmentFactory(customer=CustomerFactory(organisation=org_tree.branch_b))
+    theirs = EquipmentFactory.create(
+        customer=CustomerFactory.create(organisation=org_tree.branch_b)
+    )
     assert branch_api.get(f"/api/equipment/{theirs.pk}/").status_code == 404
     assert (
         branch_api.patch(
@@ -61,8 +63,8 @@ def test_another_organisations_unit_answers_404(branch_api, org_tree) -> None:
 
 
 def test_detail_shows_coverage(branch_api, org_tree) -> None:
-    unit = EquipmentFactory(
-        customer=CustomerFactory(organisation=org_tree.branch_a),
+    unit = EquipmentFactory.create(
+        customer=CustomerFactory.create(organisation=org_tree.branch_a),
         purchased_on=datetime.date(2020, 1, 1),
     )
     body = branch_api.get(f"/api/equipment/{unit.pk}/").json()
@@ -71,8 +73,8 @@ def test_detail_shows_coverage(branch_api, org_tree) -> None:
 
 
 def test_create_goes_through_the_service(branch_api, org_tree) -> None:
-    customer = CustomerFactory(organisation=org_tree.branch_a)
-    model = ProductModelFactory(warranty_months=12)
+    customer = CustomerFactory.create(organisation=org_tree.branch_a)
+    model = ProductModelFactory.create(warranty_months=12)
 
     response = branch_api.post(
         "/api/equipment/",
@@ -93,10 +95,14 @@ def test_create_goes_through_the_service(branch_api, org_tree) -> None:
 
 
 def test_referencing_an_invisible_customer_is_a_field_error(branch_api, org_tree) -> None:
-    theirs = CustomerFactory(organisation=org_tree.branch_b)
+    theirs = CustomerFactory.create(organisation=org_tree.branch_b)
     response = branch_api.post(
         "/api/equipment/",
-        {"serial": "api-2", "product_model": ProductModelFactory().pk, "customer": theirs.pk},
+        {
+            "serial": "api-2",
+            "product_model": ProductModelFactory.create().pk,
+            "customer": theirs.pk,
+        },
         format="json",
     )
     assert response.status_code == 400
@@ -122,7 +128,7 @@ def test_malformed_payloads_get_400_and_change_nothing(branch_api, payload) -> N
 
 
 def test_update_needs_the_current_version(branch_api, org_tree) -> None:
-    unit = EquipmentFactory(customer=CustomerFactory(organisation=org_tree.branch_a))
+    unit = EquipmentFactory.create(customer=CustomerFactory.create(organisation=org_tree.branch_a))
 
     missing = branch_api.patch(f"/api/equipment/{unit.pk}/", {"notes": "a"}, format="json")
     ok = branch_api.patch(f"/api/equipment/{unit.pk}/", {"notes": "b", "version": 1}, format="json")
@@ -139,9 +145,9 @@ def test_update_needs_the_current_version(branch_api, org_tree) -> None:
 
 
 def test_filters_work_in_the_api(branch_api, org_tree) -> None:
-    customer = CustomerFactory(organisation=org_tree.branch_a)
-    wanted = EquipmentFactory(customer=customer, serial="FIND-ME-1")
-    EquipmentFactory(customer=customer, serial="OTHER-1")
+    customer = CustomerFactory.create(organisation=org_tree.branch_a)
+    wanted = EquipmentFactory.create(customer=customer, serial="FIND-ME-1")
+    EquipmentFactory.create(customer=customer, serial="OTHER-1")
 
     body = branch_api.get("/api/equipment/", {"q": "find-me"}).json()
 

@@ -20,9 +20,9 @@ pytestmark = pytest.mark.django_db
 
 
 def test_registering_copies_owner_and_region_and_computes_warranty(org_tree, dispatcher) -> None:
-    region = RegionFactory()
-    site = SiteFactory(customer__organisation=org_tree.service_centre, region=region)
-    model = ProductModelFactory(warranty_months=24)
+    region = RegionFactory.create()
+    site = SiteFactory.create(customer__organisation=org_tree.service_centre, region=region)
+    model = ProductModelFactory.create(warranty_months=24)
 
     unit = services.register_equipment(
         by=dispatcher,
@@ -40,8 +40,8 @@ def test_registering_copies_owner_and_region_and_computes_warranty(org_tree, dis
 
 
 def test_own_warranty_term_overrides_the_models(org_tree) -> None:
-    unit = EquipmentFactory(
-        product_model=ProductModelFactory(warranty_months=12),
+    unit = EquipmentFactory.create(
+        product_model=ProductModelFactory.create(warranty_months=12),
         warranty_months=36,
         purchased_on=datetime.date(2024, 1, 1),
     )
@@ -49,23 +49,25 @@ def test_own_warranty_term_overrides_the_models(org_tree) -> None:
 
 
 def test_site_of_another_customer_is_refused(org_tree) -> None:
-    site = SiteFactory()
+    site = SiteFactory.create()
     with pytest.raises(ShouhouError, match="another customer"):
-        EquipmentFactory(customer=CustomerFactory(), site=site)
+        EquipmentFactory.create(customer=CustomerFactory.create(), site=site)
 
 
 def test_duplicate_serial_is_refused_whatever_its_case(org_tree) -> None:
-    EquipmentFactory(serial="XY-1")
+    EquipmentFactory.create(serial="XY-1")
     with pytest.raises(ValidationError, match="serial"):
-        EquipmentFactory(serial="xy-1")
+        EquipmentFactory.create(serial="xy-1")
 
 
 def test_coverage_says_warranty_contract_or_neither(org_tree) -> None:
-    customer = CustomerFactory()
-    in_warranty = EquipmentFactory(customer=customer, purchased_on=datetime.date(2026, 6, 1))
-    old = EquipmentFactory(customer=customer, purchased_on=datetime.date(2020, 1, 1))
-    old_under_contract = EquipmentFactory(customer=customer, purchased_on=datetime.date(2020, 1, 1))
-    ContractFactory(customer=customer, number="HT-1", equipment=[old_under_contract])
+    customer = CustomerFactory.create()
+    in_warranty = EquipmentFactory.create(customer=customer, purchased_on=datetime.date(2026, 6, 1))
+    old = EquipmentFactory.create(customer=customer, purchased_on=datetime.date(2020, 1, 1))
+    old_under_contract = EquipmentFactory.create(
+        customer=customer, purchased_on=datetime.date(2020, 1, 1)
+    )
+    ContractFactory.create(customer=customer, number="HT-1", equipment=[old_under_contract])
     day = datetime.date(2026, 11, 22)
 
     assert equipment_coverage(equipment=in_warranty, on=day).status == CoverageStatus.WARRANTY
@@ -81,9 +83,9 @@ def test_coverage_says_warranty_contract_or_neither(org_tree) -> None:
 
 
 def test_changing_a_models_warranty_recomputes_its_units(org_tree, hq_admin) -> None:
-    model = ProductModelFactory(warranty_months=12)
-    unit = EquipmentFactory(product_model=model, purchased_on=datetime.date(2025, 1, 1))
-    own_term = EquipmentFactory(
+    model = ProductModelFactory.create(warranty_months=12)
+    unit = EquipmentFactory.create(product_model=model, purchased_on=datetime.date(2025, 1, 1))
+    own_term = EquipmentFactory.create(
         product_model=model, purchased_on=datetime.date(2025, 1, 1), warranty_months=6
     )
     model.warranty_months = 36
@@ -100,7 +102,7 @@ def test_changing_a_models_warranty_recomputes_its_units(org_tree, hq_admin) -> 
 
 
 def test_updating_purchase_date_recomputes_warranty(org_tree, hq_admin) -> None:
-    unit = EquipmentFactory(purchased_on=datetime.date(2025, 1, 1))
+    unit = EquipmentFactory.create(purchased_on=datetime.date(2025, 1, 1))
     updated = services.update_equipment(
         equipment=unit,
         by=hq_admin,

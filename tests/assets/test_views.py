@@ -33,13 +33,16 @@ def branch_client(client, branch_user):
 def test_archive_queries_do_not_grow_with_rows(
     branch_client, org_tree, django_assert_num_queries
 ) -> None:
-    customer = CustomerFactory(organisation=org_tree.branch_a)
-    EquipmentFactory(customer=customer, site=SiteFactory(customer=customer, region=RegionFactory()))
+    customer = CustomerFactory.create(organisation=org_tree.branch_a)
+    EquipmentFactory.create(
+        customer=customer, site=SiteFactory.create(customer=customer, region=RegionFactory.create())
+    )
     with CaptureQueriesContext(connection) as few:
         branch_client.get(reverse("assets:list"))
     for _ in range(30):
-        EquipmentFactory(
-            customer=customer, site=SiteFactory(customer=customer, region=RegionFactory())
+        EquipmentFactory.create(
+            customer=customer,
+            site=SiteFactory.create(customer=customer, region=RegionFactory.create()),
         )
     with django_assert_num_queries(len(few.captured_queries)):
         response = branch_client.get(reverse("assets:list"))
@@ -49,26 +52,30 @@ def test_archive_queries_do_not_grow_with_rows(
 def test_archive_never_counts_the_whole_table(
     branch_client, org_tree, django_assert_num_queries
 ) -> None:
-    EquipmentFactory(customer=CustomerFactory(organisation=org_tree.branch_a))
+    EquipmentFactory.create(customer=CustomerFactory.create(organisation=org_tree.branch_a))
     with CaptureQueriesContext(connection) as captured:
         branch_client.get(reverse("assets:list"))
     assert not any("COUNT(" in query["sql"].upper() for query in captured.captured_queries)
 
 
 def test_archive_filters_by_type_brand_region_and_dates(branch_client, org_tree) -> None:
-    customer = CustomerFactory(organisation=org_tree.branch_a)
-    region = RegionFactory()
-    atm = ProductModelFactory(product_type=ProductTypeFactory(code="ATM", name="ATM"))
-    counter = ProductModelFactory(product_type=ProductTypeFactory(code="CNT", name="点钞机"))
-    site = SiteFactory(customer=customer, region=region)
-    wanted = EquipmentFactory(
+    customer = CustomerFactory.create(organisation=org_tree.branch_a)
+    region = RegionFactory.create()
+    atm = ProductModelFactory.create(product_type=ProductTypeFactory.create(code="ATM", name="ATM"))
+    counter = ProductModelFactory.create(
+        product_type=ProductTypeFactory.create(code="CNT", name="点钞机")
+    )
+    site = SiteFactory.create(customer=customer, region=region)
+    wanted = EquipmentFactory.create(
         customer=customer, site=site, product_model=atm, installed_on=datetime.date(2026, 3, 1)
     )
-    EquipmentFactory(
+    EquipmentFactory.create(
         customer=customer, site=site, product_model=counter, installed_on=datetime.date(2026, 3, 1)
     )
-    EquipmentFactory(customer=customer, product_model=atm, installed_on=datetime.date(2026, 3, 1))
-    EquipmentFactory(
+    EquipmentFactory.create(
+        customer=customer, product_model=atm, installed_on=datetime.date(2026, 3, 1)
+    )
+    EquipmentFactory.create(
         customer=customer, site=site, product_model=atm, installed_on=datetime.date(2024, 3, 1)
     )
 
@@ -87,9 +94,9 @@ def test_archive_filters_by_type_brand_region_and_dates(branch_client, org_tree)
 
 
 def test_in_warranty_filter(branch_client, org_tree) -> None:
-    customer = CustomerFactory(organisation=org_tree.branch_a)
-    fresh = EquipmentFactory(customer=customer, purchased_on=timezone.localdate())
-    old = EquipmentFactory(customer=customer, purchased_on=datetime.date(2015, 1, 1))
+    customer = CustomerFactory.create(organisation=org_tree.branch_a)
+    fresh = EquipmentFactory.create(customer=customer, purchased_on=timezone.localdate())
+    old = EquipmentFactory.create(customer=customer, purchased_on=datetime.date(2015, 1, 1))
 
     inside = branch_client.get(reverse("assets:list"), {"in_warranty": "true"})
     outside = branch_client.get(reverse("assets:list"), {"in_warranty": "false"})
@@ -99,13 +106,16 @@ def test_in_warranty_filter(branch_client, org_tree) -> None:
 
 
 def test_detail_of_another_organisations_unit_is_404(branch_client, org_tree) -> None:
-    theirs = EquipmentFactory(customer=CustomerFactory(organisation=org_tree.branch_b))
+    theirs = EquipmentFactory.create(
+        customer=CustomerFactory.create(organisation=org_tree.branch_b)
+    )
     assert branch_client.get(reverse("assets:detail", args=[theirs.pk])).status_code == 404
 
 
 def test_detail_shows_coverage(branch_client, org_tree) -> None:
-    unit = EquipmentFactory(
-        customer=CustomerFactory(organisation=org_tree.branch_a), purchased_on=timezone.localdate()
+    unit = EquipmentFactory.create(
+        customer=CustomerFactory.create(organisation=org_tree.branch_a),
+        purchased_on=timezone.localdate(),
     )
     response = branch_client.get(reverse("assets:detail", args=[unit.pk]))
     assert response.context["coverage"].status == "warranty"
@@ -113,7 +123,7 @@ def test_detail_shows_coverage(branch_client, org_tree) -> None:
 
 
 def test_rejected_equipment_form_keeps_the_serial(branch_client, org_tree) -> None:
-    customer = CustomerFactory(organisation=org_tree.branch_a)
+    customer = CustomerFactory.create(organisation=org_tree.branch_a)
     response = branch_client.post(
         reverse("assets:create"),
         {
@@ -130,8 +140,8 @@ def test_rejected_equipment_form_keeps_the_serial(branch_client, org_tree) -> No
 
 
 def test_create_equipment_through_the_form(branch_client, org_tree) -> None:
-    customer = CustomerFactory(organisation=org_tree.branch_a)
-    model = ProductModelFactory()
+    customer = CustomerFactory.create(organisation=org_tree.branch_a)
+    model = ProductModelFactory.create()
     response = branch_client.post(
         reverse("assets:create"),
         {
@@ -148,14 +158,16 @@ def test_create_equipment_through_the_form(branch_client, org_tree) -> None:
 
 
 def test_distribution_counts_by_dimension(branch_client, org_tree) -> None:
-    customer = CustomerFactory(organisation=org_tree.branch_a)
-    atm = ProductModelFactory(product_type=ProductTypeFactory(code="ATM", name="ATM"))
-    counter = ProductModelFactory(product_type=ProductTypeFactory(code="CNT", name="点钞机"))
+    customer = CustomerFactory.create(organisation=org_tree.branch_a)
+    atm = ProductModelFactory.create(product_type=ProductTypeFactory.create(code="ATM", name="ATM"))
+    counter = ProductModelFactory.create(
+        product_type=ProductTypeFactory.create(code="CNT", name="点钞机")
+    )
     for _ in range(3):
-        EquipmentFactory(customer=customer, product_model=atm)
-    EquipmentFactory(customer=customer, product_model=counter)
-    EquipmentFactory(
-        customer=CustomerFactory(organisation=org_tree.branch_b), product_model=counter
+        EquipmentFactory.create(customer=customer, product_model=atm)
+    EquipmentFactory.create(customer=customer, product_model=counter)
+    EquipmentFactory.create(
+        customer=CustomerFactory.create(organisation=org_tree.branch_b), product_model=counter
     )
 
     response = branch_client.get(reverse("assets:distribution"), {"by": "product_type"})

@@ -9,7 +9,7 @@ from shouhou.contracts.models import MaintenanceContract, ServiceLevel
 from tests.customers.factories import CustomerFactory
 
 
-class ContractFactory(factory.django.DjangoModelFactory):
+class ContractFactory(factory.django.DjangoModelFactory[MaintenanceContract]):
     class Meta:
         model = MaintenanceContract
 

@@ -17,7 +17,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_contract_is_numbered_by_year(org_tree, hq_admin) -> None:
-    customer = CustomerFactory(organisation=org_tree.branch_a)
+    customer = CustomerFactory.create(organisation=org_tree.branch_a)
     contract = services.create_contract(
         by=hq_admin,
         customer=customer,
@@ -30,15 +30,18 @@ def test_contract_is_numbered_by_year(org_tree, hq_admin) -> None:
 
 
 def test_units_of_another_customer_cannot_be_covered(org_tree) -> None:
-    foreign = EquipmentFactory()
+    foreign = EquipmentFactory.create()
     with pytest.raises(ShouhouError, match="another customer"):
-        ContractFactory(equipment=[foreign])
+        ContractFactory.create(equipment=[foreign])
 
 
 def test_covered_units_changes_are_audited(org_tree, hq_admin) -> None:
-    customer = CustomerFactory()
-    first, second = EquipmentFactory(customer=customer), EquipmentFactory(customer=customer)
-    contract = ContractFactory(customer=customer, equipment=[first])
+    customer = CustomerFactory.create()
+    first, second = (
+        EquipmentFactory.create(customer=customer),
+        EquipmentFactory.create(customer=customer),
+    )
+    contract = ContractFactory.create(customer=customer, equipment=[first])
 
     services.update_contract(
         contract=contract, by=hq_admin, expected_version=contract.version, equipment=[first, second]

@@ -21,8 +21,10 @@ def manager_client(client, org_tree, make_user):
 
 
 def test_list_and_detail_are_scoped(manager_client, org_tree) -> None:
-    mine = ContractFactory(customer=CustomerFactory(organisation=org_tree.outlet_a1))
-    theirs = ContractFactory(customer=CustomerFactory(organisation=org_tree.other_client))
+    mine = ContractFactory.create(customer=CustomerFactory.create(organisation=org_tree.outlet_a1))
+    theirs = ContractFactory.create(
+        customer=CustomerFactory.create(organisation=org_tree.other_client)
+    )
 
     listing = manager_client.get(reverse("contracts:list"))
 
@@ -32,8 +34,11 @@ def test_list_and_detail_are_scoped(manager_client, org_tree) -> None:
 
 
 def test_create_with_covered_serials(manager_client, org_tree) -> None:
-    customer = CustomerFactory(organisation=org_tree.branch_a)
-    first, second = EquipmentFactory(customer=customer), EquipmentFactory(customer=customer)
+    customer = CustomerFactory.create(organisation=org_tree.branch_a)
+    first, second = (
+        EquipmentFactory.create(customer=customer),
+        EquipmentFactory.create(customer=customer),
+    )
 
     response = manager_client.post(
         reverse("contracts:create"),
@@ -55,8 +60,10 @@ def test_create_with_covered_serials(manager_client, org_tree) -> None:
 
 
 def test_unknown_serials_and_reversed_dates_are_form_errors(manager_client, org_tree) -> None:
-    customer = CustomerFactory(organisation=org_tree.branch_a)
-    foreign = EquipmentFactory(customer=CustomerFactory(organisation=org_tree.branch_a))
+    customer = CustomerFactory.create(organisation=org_tree.branch_a)
+    foreign = EquipmentFactory.create(
+        customer=CustomerFactory.create(organisation=org_tree.branch_a)
+    )
 
     response = manager_client.post(
         reverse("contracts:create"),

@@ -11,7 +11,7 @@ from shouhou.core.models import Organisation, OrganisationKind, Region, Role, Us
 TEST_PASSWORD = "correct horse battery staple"
 
 
-class OrganisationFactory(factory.django.DjangoModelFactory):
+class OrganisationFactory(factory.django.DjangoModelFactory[Organisation]):
     class Meta:
         model = Organisation
 
@@ -21,11 +21,13 @@ class OrganisationFactory(factory.django.DjangoModelFactory):
     parent = None
 
     @classmethod
-    def _create(cls, model_class: type[Organisation], *args: object, **kwargs: object) -> Organisation:
+    def _create(
+        cls, model_class: type[Organisation], *args: object, **kwargs: object
+    ) -> Organisation:
         return services.create_organisation(by=None, **kwargs)
 
 
-class UserFactory(factory.django.DjangoModelFactory):
+class UserFactory(factory.django.DjangoModelFactory[User]):
     class Meta:
         model = User
 
@@ -39,7 +41,7 @@ class UserFactory(factory.django.DjangoModelFactory):
         return services.create_user(by=None, password=TEST_PASSWORD, **kwargs)  # type: ignore[arg-type]
 
 
-class RegionFactory(factory.django.DjangoModelFactory):
+class RegionFactory(factory.django.DjangoModelFactory[Region]):
     class Meta:
         model = Region
 

@@ -121,12 +121,12 @@ def customer_rows(count: int, *, organisation_code: str, region_code: str) -> li
 @pytest.fixture
 def catalogue(org_tree: Any) -> dict[str, Any]:
     """One product model, one customer of the service centre with a site in a region."""
-    model = ProductModelFactory(
-        brand=BrandFactory(name="广电运通"), name="H68N", warranty_months=12
+    model = ProductModelFactory.create(
+        brand=BrandFactory.create(name="广电运通"), name="H68N", warranty_months=12
     )
-    customer = CustomerFactory(organisation=org_tree.service_centre, code="C900001")
-    region = RegionFactory(code="310115")
-    site = SiteFactory(customer=customer, name="陆家嘴网点", region=region)
+    customer = CustomerFactory.create(organisation=org_tree.service_centre, code="C900001")
+    region = RegionFactory.create(code="310115")
+    site = SiteFactory.create(customer=customer, name="陆家嘴网点", region=region)
     return {"model": model, "customer": customer, "site": site, "region": region}
 
 
@@ -156,7 +156,7 @@ def test_good_customer_file_imports_every_row_through_the_service(
     dispatcher: Any, org_tree: Any, file_format: str, django_capture_on_commit_callbacks: Any
 ) -> None:
     # given a file of 100 customers of the dispatcher's service centre
-    RegionFactory(code="310000")
+    RegionFactory.create(code="310000")
     rows = customer_rows(100, organisation_code="SC-SH", region_code="310000")
     upload = FILE_MAKERS[file_format](rows)
 
@@ -190,7 +190,7 @@ def test_three_bad_customer_rows_among_a_hundred_import_nothing(
 ) -> None:
     # given 100 rows of which three are bad: no name, another subtree's organisation, a code
     # that an earlier row already has
-    RegionFactory(code="310000")
+    RegionFactory.create(code="310000")
     rows = customer_rows(100, organisation_code="SC-SH", region_code="310000")
     rows[11][1] = ""  # spreadsheet row 12
     rows[51][8] = "BANK"  # row 52: exists, but outside the dispatcher's subtree
@@ -286,7 +286,7 @@ def test_serials_and_codes_already_in_the_database_are_errors(
     django_capture_on_commit_callbacks: Any,
 ) -> None:
     # given a unit and a customer that exist already
-    EquipmentFactory(serial="EQ00001", customer=catalogue["customer"])
+    EquipmentFactory.create(serial="EQ00001", customer=catalogue["customer"])
 
     # when files repeat them (the serial in lower case)
     equipment = run_job(
@@ -315,9 +315,9 @@ def test_references_outside_the_users_subtree_are_unknown(
 ) -> None:
     # given a branch user, and a customer of another branch of the same bank
     user = make_user(org_tree.branch_a, Role.DISPATCHER)
-    ProductModelFactory(brand=BrandFactory(name="广电运通"), name="H68N")
-    CustomerFactory(organisation=org_tree.branch_b, code="CB0001")
-    CustomerFactory(organisation=org_tree.outlet_a1, code="CA0001")
+    ProductModelFactory.create(brand=BrandFactory.create(name="广电运通"), name="H68N")
+    CustomerFactory.create(organisation=org_tree.branch_b, code="CB0001")
+    CustomerFactory.create(organisation=org_tree.outlet_a1, code="CA0001")
 
     # when the user imports customers of the other branch and equipment of its customer
     customers = run_job(

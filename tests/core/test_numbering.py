@@ -58,7 +58,7 @@ def test_pattern_with_unknown_placeholders_is_invalid(pattern: str) -> None:
         rule.full_clean()
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_fifty_concurrent_requests_get_fifty_consecutive_numbers() -> None:
     """On PostgreSQL (and SQLite in WAL mode) concurrent callers never share a number."""
     workers = 50

@@ -20,12 +20,16 @@ def bank_equipment(org_tree):
     """One unit per bank node, one unit of another client served by the provider."""
     units = {}
     for key in ("bank", "branch_a", "outlet_a1", "branch_b"):
-        customer = CustomerFactory(organisation=getattr(org_tree, key))
-        units[key] = EquipmentFactory(customer=customer)
-    other = CustomerFactory(organisation=org_tree.other_client)
-    units["other_served"] = EquipmentFactory(customer=other, serving_provider=org_tree.provider)
-    units["other_unserved"] = EquipmentFactory(customer=other)
-    units["ours"] = EquipmentFactory(customer=CustomerFactory(organisation=org_tree.service_centre))
+        customer = CustomerFactory.create(organisation=getattr(org_tree, key))
+        units[key] = EquipmentFactory.create(customer=customer)
+    other = CustomerFactory.create(organisation=org_tree.other_client)
+    units["other_served"] = EquipmentFactory.create(
+        customer=other, serving_provider=org_tree.provider
+    )
+    units["other_unserved"] = EquipmentFactory.create(customer=other)
+    units["ours"] = EquipmentFactory.create(
+        customer=CustomerFactory.create(organisation=org_tree.service_centre)
+    )
     return units
 
 

@@ -13,9 +13,9 @@ pytestmark = pytest.mark.django_db
 
 
 def test_paths_follow_the_tree() -> None:
-    root = OrganisationFactory(kind=OrganisationKind.CLIENT)
-    child = OrganisationFactory(parent=root)
-    grandchild = OrganisationFactory(parent=child)
+    root = OrganisationFactory.create(kind=OrganisationKind.CLIENT)
+    child = OrganisationFactory.create(parent=root)
+    grandchild = OrganisationFactory.create(parent=child)
 
     assert grandchild.path == f"/{root.pk}/{child.pk}/{grandchild.pk}/"
     assert (root.depth, child.depth, grandchild.depth) == (0, 1, 2)

@@ -38,7 +38,7 @@ def test_a_slot_is_enqueued_once_however_often_the_scheduler_ticks() -> None:
     assert PeriodicJobRun.objects.filter(job="heartbeat").count() == 2
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_database_worker_runs_the_heartbeat() -> None:
     from django_tasks_db.models import DBTaskResult
 
@@ -81,7 +81,7 @@ def redis_url() -> Iterator[str]:
         process.wait(timeout=10)
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_redis_worker_runs_the_heartbeat(settings, redis_url) -> None:
     settings.RQ_QUEUES = {"default": {"URL": redis_url}}
     settings.TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}

@@ -15,7 +15,8 @@ from django.core.management import call_command
 SOURCE = Path(settings.BASE_DIR) / "shouhou"
 PO_FILE = SOURCE / "locale" / "zh_Hans" / "LC_MESSAGES" / "django.po"
 ENTRY = re.compile(
-    r'^(#, .*\n)?(?:#.*\n)*msgid "(.*)"\n(?:".*"\n)*(?:msgid_plural .*\n(?:".*"\n)*)?msgstr(?:\[0\])? "(.*)"',
+    r'^(#, .*\n)?(?:#.*\n)*msgid "(.*)"\n(?:".*"\n)*'
+    r'(?:msgid_plural .*\n(?:".*"\n)*)?msgstr(?:\[0\])? "(.*)"',
     re.M,
 )
 

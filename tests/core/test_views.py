@@ -78,3 +78,25 @@ def test_csrf_is_enforced(org_tree, make_user) -> None:
     strict.force_login(make_user(org_tree.hq, Role.ADMIN))
     response = strict.post(reverse("core:organisation-create"), {"name": "x"})
     assert response.status_code == 403
+
+
+def test_health_check_needs_no_login(client) -> None:
+    response = client.get(reverse("core:health"))
+    assert response.json() == {"status": "ok", "database": "ok"}
+
+
+def test_history_reads_like_prose(client, org_tree, make_user) -> None:
+    from shouhou.customers.services import update_customer
+    from tests.customers.factories import CustomerFactory
+
+    user = make_user(org_tree.hq, Role.ADMIN)
+    customer = CustomerFactory.create(organisation=org_tree.branch_a, grade="C")
+    update_customer(
+        customer=customer, by=user, expected_version=1, grade="A", organisation=org_tree.branch_b
+    )
+    client.force_login(user)
+
+    page = client.get(reverse("customers:detail", args=[customer.pk])).content.decode()
+
+    assert "grade</b>: C (ordinary) → A (core)" in page
+    assert "organisation</b>: 某银行A分行 → 某银行B分行" in page

@@ -7,7 +7,7 @@ from shouhou.customers.models import Customer, Site, Zone
 from tests.core.factories import OrganisationFactory
 
 
-class CustomerFactory(factory.django.DjangoModelFactory):
+class CustomerFactory(factory.django.DjangoModelFactory[Customer]):
     class Meta:
         model = Customer
 
@@ -20,7 +20,7 @@ class CustomerFactory(factory.django.DjangoModelFactory):
         return services.create_customer(by=None, **kwargs)
 
 
-class SiteFactory(factory.django.DjangoModelFactory):
+class SiteFactory(factory.django.DjangoModelFactory[Site]):
     class Meta:
         model = Site
 

@@ -66,8 +66,8 @@ def test_provider_technician_cannot_create_customers(provider_api, org_tree) -> 
 def test_site_cannot_move_to_another_customer(org_tree, hq_admin) -> None:
     api = APIClient()
     api.force_authenticate(hq_admin)
-    site = SiteFactory()
-    other = CustomerFactory()
+    site = SiteFactory.create()
+    other = CustomerFactory.create()
     response = api.patch(
         f"/api/sites/{site.pk}/", {"customer": other.pk, "version": 1}, format="json"
     )

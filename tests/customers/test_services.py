@@ -38,7 +38,7 @@ def test_customer_cannot_be_put_in_an_organisation_the_user_cannot_see(
 
 
 def test_update_records_only_the_changed_fields(org_tree, dispatcher) -> None:
-    customer = CustomerFactory(organisation=org_tree.service_centre, phone="13800000000")
+    customer = CustomerFactory.create(organisation=org_tree.service_centre, phone="13800000000")
 
     updated = services.update_customer(
         customer=customer, by=dispatcher, expected_version=customer.version, phone="13900000000"
@@ -50,7 +50,7 @@ def test_update_records_only_the_changed_fields(org_tree, dispatcher) -> None:
 
 
 def test_stale_update_is_refused_and_changes_nothing(org_tree, dispatcher) -> None:
-    customer = CustomerFactory(organisation=org_tree.service_centre, name="原名")
+    customer = CustomerFactory.create(organisation=org_tree.service_centre, name="原名")
     services.update_customer(
         customer=customer, by=dispatcher, expected_version=1, name="第一次修改"
     )
@@ -66,8 +66,8 @@ def test_stale_update_is_refused_and_changes_nothing(org_tree, dispatcher) -> No
 
 
 def test_moving_a_customer_moves_its_equipment(org_tree, hq_admin) -> None:
-    customer = CustomerFactory(organisation=org_tree.branch_a)
-    unit = EquipmentFactory(customer=customer)
+    customer = CustomerFactory.create(organisation=org_tree.branch_a)
+    unit = EquipmentFactory.create(customer=customer)
 
     services.update_customer(
         customer=customer,
@@ -81,9 +81,9 @@ def test_moving_a_customer_moves_its_equipment(org_tree, hq_admin) -> None:
 
 
 def test_a_sites_new_region_is_copied_to_its_equipment(org_tree, hq_admin) -> None:
-    pudong, minhang = RegionFactory(), RegionFactory()
-    site = SiteFactory(region=pudong)
-    unit = EquipmentFactory(customer=site.customer, site=site)
+    pudong, minhang = RegionFactory.create(), RegionFactory.create()
+    site = SiteFactory.create(region=pudong)
+    unit = EquipmentFactory.create(customer=site.customer, site=site)
     assert unit.region == pudong
 
     services.update_site(site=site, by=hq_admin, expected_version=site.version, region=minhang)

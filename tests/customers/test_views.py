@@ -20,8 +20,8 @@ def branch_client(client, org_tree, make_user):
 
 
 def test_list_shows_only_the_users_customers(branch_client, org_tree) -> None:
-    mine = CustomerFactory(organisation=org_tree.outlet_a1, name="我的客户")
-    CustomerFactory(organisation=org_tree.branch_b, name="别人的客户")
+    mine = CustomerFactory.create(organisation=org_tree.outlet_a1, name="我的客户")
+    CustomerFactory.create(organisation=org_tree.branch_b, name="别人的客户")
 
     response = branch_client.get(reverse("customers:list"))
 
@@ -34,7 +34,7 @@ def test_list_runs_a_bounded_number_of_queries(
     branch_client, org_tree, django_assert_max_num_queries
 ) -> None:
     for _ in range(30):
-        CustomerFactory(organisation=org_tree.branch_a)
+        CustomerFactory.create(organisation=org_tree.branch_a)
     with django_assert_max_num_queries(8):
         response = branch_client.get(reverse("customers:list"), {"sort": "name"})
     assert len(response.context["page"].rows) == 25
@@ -42,9 +42,9 @@ def test_list_runs_a_bounded_number_of_queries(
 
 
 def test_search_and_filters_narrow_the_list(branch_client, org_tree) -> None:
-    target = CustomerFactory(organisation=org_tree.branch_a, name="宏达机电", grade="A")
-    CustomerFactory(organisation=org_tree.branch_a, name="宏达贸易", grade="B")
-    CustomerFactory(organisation=org_tree.branch_a, name="其他", grade="A")
+    target = CustomerFactory.create(organisation=org_tree.branch_a, name="宏达机电", grade="A")
+    CustomerFactory.create(organisation=org_tree.branch_a, name="宏达贸易", grade="B")
+    CustomerFactory.create(organisation=org_tree.branch_a, name="其他", grade="A")
 
     response = branch_client.get(reverse("customers:list"), {"q": "宏达", "grade": "A"})
 
@@ -52,7 +52,7 @@ def test_search_and_filters_narrow_the_list(branch_client, org_tree) -> None:
 
 
 def test_invalid_filter_shows_an_error_not_everything(branch_client, org_tree) -> None:
-    CustomerFactory(organisation=org_tree.branch_a)
+    CustomerFactory.create(organisation=org_tree.branch_a)
     response = branch_client.get(reverse("customers:list"), {"organisation": "999999"})
     assert response.status_code == 200
     assert response.context["page"].rows == []
@@ -60,7 +60,7 @@ def test_invalid_filter_shows_an_error_not_everything(branch_client, org_tree) -
 
 
 def test_another_organisations_customer_is_not_found(branch_client, org_tree) -> None:
-    theirs = CustomerFactory(organisation=org_tree.branch_b)
+    theirs = CustomerFactory.create(organisation=org_tree.branch_b)
     assert branch_client.get(reverse("customers:detail", args=[theirs.pk])).status_code == 404
     assert branch_client.get(reverse("customers:update", args=[theirs.pk])).status_code == 404
 
@@ -68,10 +68,10 @@ def test_another_organisations_customer_is_not_found(branch_client, org_tree) ->
 def test_customer_file_bounded_queries(
     branch_client, org_tree, django_assert_max_num_queries
 ) -> None:
-    customer = CustomerFactory(organisation=org_tree.branch_a)
+    customer = CustomerFactory.create(organisation=org_tree.branch_a)
     for _ in range(3):
-        site = SiteFactory(customer=customer)
-        EquipmentFactory(customer=customer, site=site)
+        site = SiteFactory.create(customer=customer)
+        EquipmentFactory.create(customer=customer, site=site)
     with django_assert_max_num_queries(14):
         response = branch_client.get(reverse("customers:detail", args=[customer.pk]))
     assert response.status_code == 200
@@ -118,7 +118,7 @@ def test_rejected_form_keeps_what_was_typed(branch_client, org_tree) -> None:
 def test_edit_with_a_stale_version_is_refused(branch_client, org_tree, hq_admin) -> None:
     from shouhou.customers.services import update_customer
 
-    customer = CustomerFactory(organisation=org_tree.branch_a, name="旧名")
+    customer = CustomerFactory.create(organisation=org_tree.branch_a, name="旧名")
     update_customer(customer=customer, by=hq_admin, expected_version=1, name="别人改的")
 
     response = branch_client.post(
@@ -141,8 +141,8 @@ def test_edit_with_a_stale_version_is_refused(branch_client, org_tree, hq_admin)
 
 
 def test_csv_export_streams_the_filtered_rows(branch_client, org_tree) -> None:
-    CustomerFactory(organisation=org_tree.branch_a, name="导出客户")
-    CustomerFactory(organisation=org_tree.branch_b, name="不可见客户")
+    CustomerFactory.create(organisation=org_tree.branch_a, name="导出客户")
+    CustomerFactory.create(organisation=org_tree.branch_b, name="不可见客户")
 
     response = branch_client.get(reverse("customers:list"), {"export": "csv"})
 
@@ -153,8 +153,8 @@ def test_csv_export_streams_the_filtered_rows(branch_client, org_tree) -> None:
 
 
 def test_autocomplete_answers_only_visible_rows(branch_client, org_tree) -> None:
-    CustomerFactory(organisation=org_tree.branch_a, name="宏达甲")
-    CustomerFactory(organisation=org_tree.branch_b, name="宏达乙")
+    CustomerFactory.create(organisation=org_tree.branch_a, name="宏达甲")
+    CustomerFactory.create(organisation=org_tree.branch_b, name="宏达乙")
 
     response = branch_client.get(reverse("core:autocomplete", args=["customers"]), {"q": "宏达"})
 
