@@ -74,7 +74,7 @@ class EquipmentFilter(django_filters.FilterSet):
         fields: list[str] = []
 
     def search(self, queryset: QuerySet[Equipment], name: str, value: str) -> QuerySet[Equipment]:
-        return queryset.filter(serial__startswith=value.strip().upper())
+        return queryset.filter(serial__prefix=value.strip().upper())
 
     def filter_in_warranty(
         self, queryset: QuerySet[Equipment], name: str, value: bool | None

@@ -60,7 +60,7 @@ def equipment_search(*, user: User, term: str, params: dict[str, str]) -> QueryS
             return queryset.none()
         queryset = queryset.filter(customer_id=int(customer_id))
     if term:
-        queryset = queryset.filter(serial__startswith=term.strip().upper())
+        queryset = queryset.filter(serial__prefix=term.strip().upper())
     return queryset.order_by("serial")
 
 

@@ -11,7 +11,7 @@ class CoreConfig(AppConfig):
     verbose_name = _("Core")
 
     def ready(self) -> None:
-        from shouhou.core import selectors
+        from shouhou.core import lookups, selectors  # noqa: F401 - registers field__prefix
         from shouhou.core.roles import sync_role_groups
         from shouhou.core.scheduling import PeriodicJob, register_periodic_job
 
@@ -22,6 +22,13 @@ class CoreConfig(AppConfig):
         register_periodic_job(
             PeriodicJob(
                 "prune_bookkeeping", "shouhou.core.tasks.prune_bookkeeping", timedelta(hours=6)
+            )
+        )
+        register_periodic_job(
+            PeriodicJob(
+                "refresh_planner_statistics",
+                "shouhou.core.tasks.refresh_planner_statistics",
+                timedelta(hours=24),
             )
         )
 

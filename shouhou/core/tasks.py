@@ -7,6 +7,7 @@ import os
 import socket
 
 from django.conf import settings
+from django.db import connection
 from django.utils import timezone, translation
 from django_tasks import TaskContext, task
 
@@ -36,6 +37,18 @@ def prune_bookkeeping() -> int:
         last_seen_at__lt=timezone.now() - datetime.timedelta(days=1)
     ).delete()
     return pruned + stale
+
+
+@task()
+def refresh_planner_statistics() -> str:
+    """Keep SQLite's query planner informed as tables grow (PostgreSQL's autovacuum does this
+    itself): without statistics the equipment list of a service centre sorts every visible row."""
+    if connection.vendor != "sqlite":
+        return "skipped"
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA analysis_limit=1000")
+        cursor.execute("PRAGMA optimize=0x10002")
+    return "optimized"
 
 
 @task()

@@ -40,9 +40,7 @@ class CustomerFilter(django_filters.FilterSet):
     def search(self, queryset: QuerySet[Customer], name: str, value: str) -> QuerySet[Customer]:
         value = value.strip()
         return queryset.filter(
-            Q(name__icontains=value)
-            | Q(code__startswith=value.upper())
-            | Q(phone__startswith=value)
+            Q(name__icontains=value) | Q(code__prefix=value.upper()) | Q(phone__prefix=value)
         )
 
 

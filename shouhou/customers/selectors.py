@@ -25,7 +25,7 @@ def customer_search(*, user: User, term: str, params: dict[str, str]) -> QuerySe
     queryset = customers_visible_to(user=user)
     if term:
         queryset = queryset.filter(
-            Q(name__icontains=term) | Q(code__startswith=term.upper()) | Q(phone__startswith=term)
+            Q(name__icontains=term) | Q(code__prefix=term.upper()) | Q(phone__prefix=term)
         )
     return queryset.order_by("name", "id")
 

@@ -98,3 +98,18 @@ def test_moving_a_branch_moves_what_its_users_see(org_tree, bank_equipment, make
     }
     other_user = make_user(org_tree.other_client, Role.CUSTOMER_USER)
     assert bank_equipment["outlet_a1"].serial in visible_serials(other_user)
+
+
+@pytest.mark.parametrize("term", ["SN-1", "SN-1*", "SN-1?", "SN-1[", "sn-1"])
+def test_prefix_search_matches_literally(org_tree, term) -> None:
+    from shouhou.assets.models import Equipment
+
+    for serial in ("SN-1*A", "SN-1?B", "SN-1[C", "SN-10", "SN-2"):
+        EquipmentFactory.create(serial=serial)
+    found = set(
+        Equipment.objects.filter(serial__prefix=term.upper()).values_list("serial", flat=True)
+    )
+    expected = {
+        s for s in ("SN-1*A", "SN-1?B", "SN-1[C", "SN-10", "SN-2") if s.startswith(term.upper())
+    }
+    assert found == expected
