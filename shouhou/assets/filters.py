@@ -11,6 +11,7 @@ from shouhou.assets.models import Equipment, EquipmentStatus
 from shouhou.assets.selectors import brands, product_models, product_types
 from shouhou.core.autocomplete import AutocompleteWidget
 from shouhou.core.forms import scoped_organisations
+from shouhou.core.listing import yes_no_filter
 from shouhou.core.selectors import regions
 from shouhou.customers.selectors import customers_visible_to, sites_visible_to
 
@@ -65,9 +66,7 @@ class EquipmentFilter(django_filters.FilterSet):
         label=_("warranty end"),
         widget=django_filters.widgets.DateRangeWidget(attrs={"type": "date"}),
     )
-    in_warranty = django_filters.BooleanFilter(
-        label=_("in warranty today"), method="filter_in_warranty"
-    )
+    in_warranty = yes_no_filter(label=_("in warranty today"), method="filter_in_warranty")
 
     class Meta:
         model = Equipment

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from shouhou.contracts.models import ContractKind, ContractStatus, MaintenanceContract, ServiceLevel
 from shouhou.core.autocomplete import AutocompleteWidget
+from shouhou.core.listing import yes_no_filter
 from shouhou.customers.selectors import customers_visible_to
 
 
@@ -29,7 +30,7 @@ class ContractFilter(django_filters.FilterSet):
     ends_on = django_filters.DateFromToRangeFilter(
         label=_("end date"), widget=django_filters.widgets.DateRangeWidget(attrs={"type": "date"})
     )
-    in_force = django_filters.BooleanFilter(label=_("in force today"), method="filter_in_force")
+    in_force = yes_no_filter(label=_("in force today"), method="filter_in_force")
 
     class Meta:
         model = MaintenanceContract

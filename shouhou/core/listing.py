@@ -8,12 +8,15 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
+import django_filters
+from django import forms
 from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
 from django.db.models import Model, QuerySet
 from django.http import HttpRequest, StreamingHttpResponse
 from django.http.response import HttpResponseBase
 from django.utils import timezone
 from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 from django_filters import FilterSet
 
@@ -173,3 +176,18 @@ class ScopedListView(LoginRequiredMixin, PermissionRequiredMixin, TemplateView):
         response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="{self.export_name}-{stamp}.csv"'
         return response
+
+
+class AnyYesNoWidget(forms.Select):
+    """A yes/no filter whose empty choice reads "Any" (django-filter's says "Unknown")."""
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(attrs, choices=[("", _("Any")), ("true", _("yes")), ("false", _("no"))])
+
+    def value_from_datadict(self, data: Any, files: Any, name: str) -> Any:
+        value = data.get(name)
+        return {"true": True, "false": False}.get(value)
+
+
+def yes_no_filter(label: str | Promise, **kwargs: Any) -> django_filters.BooleanFilter:
+    return django_filters.BooleanFilter(label=label, widget=AnyYesNoWidget, **kwargs)

@@ -22,7 +22,7 @@ from shouhou.core.auth import acting_user
 from shouhou.core.autocomplete import MAX_RESULTS, AutocompleteWidget, get_source
 from shouhou.core.errors import ShouhouError
 from shouhou.core.forms import ScopedModelForm, add_service_error, scoped_organisations
-from shouhou.core.listing import Column, ScopedListView, SortOption
+from shouhou.core.listing import Column, ScopedListView, SortOption, yes_no_filter
 from shouhou.core.models import Organisation, OrganisationKind
 
 
@@ -77,7 +77,7 @@ class HomeView(LoginRequiredMixin, TemplateView):
 class OrganisationFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="search")
     kind = django_filters.ChoiceFilter(label=_("kind"), choices=OrganisationKind.choices)
-    is_active = django_filters.BooleanFilter(label=_("active"))
+    is_active = yes_no_filter(label=_("active"))
 
     class Meta:
         model = Organisation

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from shouhou.core.autocomplete import AutocompleteWidget
 from shouhou.core.forms import scoped_organisations
+from shouhou.core.listing import yes_no_filter
 from shouhou.core.selectors import regions
 from shouhou.customers.models import Customer, CustomerGrade, CustomerKind, Site, Zone
 from shouhou.customers.selectors import customers_visible_to
@@ -25,7 +26,7 @@ class CustomerFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="search")
     grade = django_filters.ChoiceFilter(label=_("grade"), choices=CustomerGrade.choices)
     kind = django_filters.ChoiceFilter(label=_("kind"), choices=CustomerKind.choices)
-    is_target = django_filters.BooleanFilter(label=_("target customer"))
+    is_target = yes_no_filter(label=_("target customer"))
     region = django_filters.ModelChoiceFilter(
         label=_("region"), queryset=regions(), widget=AutocompleteWidget("regions")
     )
