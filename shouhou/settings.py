@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "shouhou.customers",
     "shouhou.assets",
     "shouhou.contracts",
+    "shouhou.tickets",
 ]
 
 MIDDLEWARE = [
@@ -203,6 +204,8 @@ STORAGES = {
 # Uploaded spreadsheets are read in memory up to this size (bytes).
 IMPORT_MAX_UPLOAD_BYTES = env.int("IMPORT_MAX_UPLOAD_BYTES", default=20 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# Photos and documents attached to work orders.
+ATTACHMENT_MAX_BYTES = env.int("ATTACHMENT_MAX_BYTES", default=10 * 1024 * 1024)
 
 # --- API --------------------------------------------------------------------------------------
 REST_FRAMEWORK = {

@@ -33,6 +33,22 @@ _EDIT_ARCHIVE = [
     "assets.import_equipment",
 ]
 
+_TICKETS_VIEW = ["tickets.view_workorder"]
+_TICKETS_DESK = [
+    *_TICKETS_VIEW,
+    "tickets.add_workorder",
+    "tickets.change_workorder",
+    "tickets.escalate_workorder",
+    "tickets.cancel_workorder",
+]
+_TICKETS_DISPATCH = [
+    *_TICKETS_DESK,
+    "tickets.dispatch_workorder",
+    "tickets.close_workorder",
+    "tickets.view_daily_reports",
+]
+_TICKETS_SUPERVISE = [*_TICKETS_DISPATCH, "tickets.inspect_workorder", "tickets.work_workorder"]
+
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     Role.ADMIN: [
         *_VIEW_ARCHIVE,
@@ -43,6 +59,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "core.view_operations",
         "contracts.add_maintenancecontract",
         "contracts.change_maintenancecontract",
+        *_TICKETS_SUPERVISE,
     ],
     Role.SERVICE_MANAGER: [
         *_VIEW_ARCHIVE,
@@ -50,18 +67,26 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "core.view_auditentry",
         "contracts.add_maintenancecontract",
         "contracts.change_maintenancecontract",
+        *_TICKETS_SUPERVISE,
     ],
-    Role.DISPATCHER: [*_VIEW_ARCHIVE, *_EDIT_ARCHIVE],
-    Role.AGENT: [*_VIEW_ARCHIVE, *_EDIT_ARCHIVE],
-    Role.TECHNICIAN: [*_VIEW_ARCHIVE],
-    Role.ACCOUNTANT: [*_VIEW_ARCHIVE],
-    Role.FOLLOWUP_AGENT: [*_VIEW_ARCHIVE],
-    Role.QUALITY_OFFICER: [*_VIEW_ARCHIVE],
+    Role.DISPATCHER: [*_VIEW_ARCHIVE, *_EDIT_ARCHIVE, *_TICKETS_DISPATCH],
+    Role.AGENT: [*_VIEW_ARCHIVE, *_EDIT_ARCHIVE, *_TICKETS_DESK],
+    Role.TECHNICIAN: [
+        *_VIEW_ARCHIVE,
+        *_TICKETS_VIEW,
+        "tickets.change_workorder",
+        "tickets.work_workorder",
+        "tickets.escalate_workorder",
+    ],
+    Role.ACCOUNTANT: [*_VIEW_ARCHIVE, *_TICKETS_VIEW],
+    Role.FOLLOWUP_AGENT: [*_VIEW_ARCHIVE, *_TICKETS_VIEW],
+    Role.QUALITY_OFFICER: [*_VIEW_ARCHIVE, *_TICKETS_VIEW],
     Role.CUSTOMER_USER: [
         "customers.view_customer",
         "customers.view_site",
         "assets.view_equipment",
         "contracts.view_maintenancecontract",
+        *_TICKETS_VIEW,
     ],
 }
 
