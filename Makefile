@@ -30,7 +30,7 @@ run: install
 	$(BIN)/honcho -f Procfile start
 
 test: install-dev
-	$(BIN)/pytest
+	$(BIN)/pytest -n auto
 
 # Every check runs, so that one run shows every problem; the target fails if any check failed.
 lint: install-dev

@@ -103,7 +103,12 @@ def run_case(client: Any, case: Case, *, requests: int, warmup: int) -> dict[str
         "page": case.page,
         "samples_ms": [sample * 1000 for sample in samples],
         "queries": len(queries),
-        "count_queries": [query["sql"] for query in queries if "COUNT(" in query["sql"].upper()],
+        # The page's own table; the top bar's unread-message count is per user and tiny.
+        "count_queries": [
+            query["sql"]
+            for query in queries
+            if "COUNT(" in query["sql"].upper() and "assets_equipment" in query["sql"]
+        ],
         "slowest_query_ms": float(slowest["time"]) * 1000,
         "slowest_query": slowest["sql"],
     }

@@ -8,6 +8,7 @@ from shouhou.assets.api import EquipmentViewSet
 from shouhou.contracts.api import ContractViewSet
 from shouhou.core.api import OrganisationViewSet
 from shouhou.customers.api import CustomerViewSet, SiteViewSet
+from shouhou.tickets.api import WorkOrderViewSet
 
 router = DefaultRouter()
 router.register("organisations", OrganisationViewSet, basename="organisation")
@@ -15,5 +16,6 @@ router.register("customers", CustomerViewSet, basename="customer")
 router.register("sites", SiteViewSet, basename="site")
 router.register("equipment", EquipmentViewSet, basename="equipment")
 router.register("contracts", ContractViewSet, basename="contract")
+router.register("work-orders", WorkOrderViewSet, basename="work-order")
 
 urlpatterns = [path("token/", obtain_auth_token, name="api-token"), *router.urls]

@@ -55,6 +55,8 @@ INSTALLED_APPS = [
     "shouhou.assets",
     "shouhou.contracts",
     "shouhou.tickets",
+    "shouhou.sla",
+    "shouhou.notify",
 ]
 
 MIDDLEWARE = [
@@ -89,6 +91,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "shouhou.core.context_processors.navigation",
+                "shouhou.notify.context_processors.bell",
             ],
         },
     },
@@ -139,6 +142,8 @@ TASKS = {
 # How often the scheduler wakes up, and after how long without a heartbeat the worker looks dead.
 SCHEDULER_TICK_SECONDS = env.int("SCHEDULER_TICK_SECONDS", default=15)
 WORKER_HEARTBEAT_STALE_SECONDS = env.int("WORKER_HEARTBEAT_STALE_SECONDS", default=180)
+# How often a process checks whether business calendars were edited elsewhere.
+CALENDAR_REFRESH_SECONDS = env.int("CALENDAR_REFRESH_SECONDS", default=60)
 
 # --- auth -------------------------------------------------------------------------------------
 AUTH_USER_MODEL = "core.User"
@@ -222,7 +227,7 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PAGINATION_CLASS": "shouhou.core.rest.IdCursorPagination",
     "PAGE_SIZE": 50,
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "shouhou.core.schema.ShouhouAutoSchema",
     "DEFAULT_THROTTLE_RATES": {"anon": "60/min"},
     "EXCEPTION_HANDLER": "shouhou.core.rest.exception_handler",
 }
@@ -242,6 +247,14 @@ SPECTACULAR_SETTINGS = {
         "ContractKindEnum": "shouhou.contracts.models.ContractKind",
         "EquipmentStatusEnum": "shouhou.assets.models.EquipmentStatus",
         "ContractStatusEnum": "shouhou.contracts.models.ContractStatus",
+        "WorkOrderStatusEnum": "shouhou.tickets.models.WorkOrderStatus",
+        "ServiceCategoryEnum": "shouhou.tickets.models.ServiceCategory",
+        "ResolutionModeEnum": "shouhou.tickets.models.ResolutionMode",
+        "ChannelEnum": "shouhou.tickets.models.Channel",
+        "PriorityEnum": "shouhou.tickets.models.Priority",
+        "PartDispositionEnum": "shouhou.tickets.models.PartDisposition",
+        "AttachmentKindEnum": "shouhou.tickets.models.AttachmentKind",
+        "GoodsDirectionEnum": "shouhou.tickets.models.GoodsDirection",
     },
 }
 
@@ -249,6 +262,16 @@ SPECTACULAR_SETTINGS = {
 EMAIL_CONFIG = env.email("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="shouhou@localhost")
+# The domain part of the Message-ID of outgoing notifications.
+NOTIFICATION_DOMAIN = env.str("NOTIFICATION_DOMAIN", default="shouhou.local")
+# How long a worker may take to hand one message to the mail server or SMS gateway.
+NOTIFICATION_SENDING_LEASE_SECONDS = env.int("NOTIFICATION_SENDING_LEASE_SECONDS", default=300)
+
+# --- SMS --------------------------------------------------------------------------------------
+# shouhou.notify.sms.LogGateway writes messages to the log; HttpGateway posts them to a provider.
+SMS_GATEWAY = env.str("SMS_GATEWAY", default="shouhou.notify.sms.LogGateway")
+SMS_GATEWAY_URL = env.str("SMS_GATEWAY_URL", default="")
+SMS_GATEWAY_KEY = env.str("SMS_GATEWAY_KEY", default="")
 
 LOGGING = {
     "version": 1,
@@ -256,5 +279,9 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
+    },
 }

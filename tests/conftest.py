@@ -27,6 +27,22 @@ def _plain_static_files(settings: object) -> None:
 
 
 @pytest.fixture(autouse=True)
+def _migration_data_after_flushes(request: pytest.FixtureRequest) -> None:
+    """A transactional test starts on a database an earlier one flushed: content types,
+    permissions and role groups are not in the serialized rollback (TEST_NON_SERIALIZED_APPS),
+    so recreate them as `migrate` would, and forget the stale content-type cache."""
+    marker = request.node.get_closest_marker("django_db")
+    if marker is None or not marker.kwargs.get("transaction"):
+        return
+    from django.contrib.contenttypes.models import ContentType
+    from django.core.management.sql import emit_post_migrate_signal
+
+    request.getfixturevalue("transactional_db")
+    ContentType.objects.clear_cache()
+    emit_post_migrate_signal(verbosity=0, interactive=False, db="default")
+
+
+@pytest.fixture(autouse=True)
 def _english(settings: object) -> None:
     """Tests read English messages unless they switch language themselves."""
     settings.LANGUAGE_CODE = "en"  # type: ignore[attr-defined]
@@ -87,6 +103,16 @@ def hq_admin(org_tree: OrgTree, make_user) -> User:
 @pytest.fixture
 def dispatcher(org_tree: OrgTree, make_user) -> User:
     return make_user(org_tree.service_centre, Role.DISPATCHER)
+
+
+@pytest.fixture
+def supervisor(org_tree: OrgTree, make_user) -> User:
+    return make_user(org_tree.service_centre, Role.SERVICE_MANAGER)
+
+
+@pytest.fixture
+def technician(org_tree: OrgTree, make_user) -> User:
+    return make_user(org_tree.service_centre, Role.TECHNICIAN)
 
 
 @pytest.fixture

@@ -32,10 +32,12 @@ def scoped_organisation_field(**kwargs: Any) -> ScopedRelatedField:
 
 
 class ErrorSerializer(serializers.Serializer):
-    """The body of every 4xx answer (field errors appear under their field names as well)."""
+    """The body of every 4xx answer: a readable `detail`, a machine-readable `code`
+    (`invalid`, `invalid_transition`, `not_allowed`, `conflict`, `not_found`, …) and, for invalid
+    input, each field's messages under the field's name."""
 
     detail = serializers.CharField()
-    code = serializers.CharField(required=False)
+    code = serializers.CharField()
 
 
 class ServiceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
@@ -45,6 +47,8 @@ class ServiceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
     selector: Callable[..., QuerySet[Any]]
     serializer_class: type[serializers.Serializer]
     input_serializer_class: type[serializers.Serializer] | None = None
+    # Any id segment reaches get_object, so that "/1.5/" answers a JSON 404 like "/999/" does.
+    lookup_value_regex = "[^/]+"
 
     def get_queryset(self) -> QuerySet[Any]:
         return type(self).selector(user=self.request.user)
@@ -100,11 +104,20 @@ class ServiceUpdateMixin:
         return self.update(request, *args, **kwargs)
 
 
+# The largest value of the version column on every database (a 32-bit integer).
+MAX_VERSION = 2_147_483_647
+
+
 class VersionField(serializers.IntegerField):
     """The version the client read; required on updates for optimistic locking."""
 
     def __init__(self, **kwargs: Any) -> None:
-        super().__init__(min_value=1, help_text="The record's version as last read.", **kwargs)
+        super().__init__(
+            min_value=1,
+            max_value=MAX_VERSION,
+            help_text="The record's version as last read.",
+            **kwargs,
+        )
 
 
 class OrganisationSerializer(serializers.ModelSerializer):

@@ -3,12 +3,14 @@ entries with field labels, choice labels and related records' names."""
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from shouhou.core.models import AuditEntry, Organisation, User
@@ -20,6 +22,20 @@ ACTION_LABELS = {
     "warranty_recomputed": _("warranty recomputed"),
     "imported": _("imported"),
 }
+# Keys of audit changes that are not model fields.
+FIELD_LABELS = {
+    "equipment_updated": _("units updated"),
+    "goods": _("goods received"),
+    "part": _("part"),
+    "attachment": _("attachment"),
+}
+
+
+def register_audit_labels(*, actions: dict[str, Any], keys: dict[str, Any]) -> None:
+    """Apps name their own audit verbs (work_order.dispatch → 派工) and the change keys that
+    are not model fields (receipt number, goods…); called from AppConfig.ready()."""
+    ACTION_LABELS.update(actions)
+    FIELD_LABELS.update(keys)
 
 
 def record_audit(
@@ -89,9 +105,24 @@ class ReadableEntry:
     changes: list[ReadableChange]
 
 
+def _instant(text: str) -> str | None:
+    """An instant the log stored as ISO text, as local time to the minute; None if it is not one."""
+    if len(text) < 19 or text[4] != "-" or text[10] not in " T":
+        return None
+    try:
+        moment = datetime.datetime.fromisoformat(text)
+    except ValueError:
+        return None
+    if timezone.is_aware(moment):
+        moment = timezone.localtime(moment)
+    return moment.strftime("%Y-%m-%d %H:%M")
+
+
 def _display(field: Any, value: Any) -> str:
     if value is None or value == "":
         return "—"
+    if isinstance(value, str) and (moment := _instant(value)):
+        return moment
     if isinstance(value, dict):
         return str(value.get("label", value.get("id", "")))
     if isinstance(value, bool):
@@ -110,9 +141,17 @@ def readable(entry: AuditEntry) -> ReadableEntry:
         old, new = (pair + [None, None])[:2] if isinstance(pair, list) else (None, pair)
         try:
             field: Any = model._meta.get_field(name) if model else None
-            label = str(field.verbose_name) if field is not None else name
         except FieldDoesNotExist:
-            field, label = None, name
+            field = None
+        if name in FIELD_LABELS:
+            label = str(FIELD_LABELS[name])
+        elif hasattr(field, "verbose_name"):
+            label = str(field.verbose_name)
+        elif getattr(field, "related_model", None) is not None:
+            # A reverse relation (receipt, voucher, labour…): name it after the related model.
+            label = str(field.related_model._meta.verbose_name)
+        else:
+            label = str(FIELD_LABELS.get(name, name))
         rows.append(ReadableChange(field=label, old=_display(field, old), new=_display(field, new)))
     verb = entry.action.rsplit(".", 1)[-1]
     return ReadableEntry(entry=entry, action=str(ACTION_LABELS.get(verb, verb)), changes=rows)

@@ -9,6 +9,14 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 NAVIGATION = [
+    (_("Register a call"), "tickets:intake", "tickets.add_workorder"),
+    (_("Work orders"), "tickets:list", "tickets.view_workorder"),
+    (_("Goods register"), "tickets:goods-register", "tickets.view_workorder"),
+    (
+        _("Daily reports"),
+        "ticket_reports:technician-daily",
+        ("tickets.work_workorder", "tickets.view_daily_reports"),
+    ),
     (_("Customers"), "customers:list", "customers.view_customer"),
     (_("Sites"), "customers:site-list", "customers.view_site"),
     (_("Equipment"), "assets:list", "assets.view_equipment"),
@@ -23,10 +31,13 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"navigation": []}
-    current = request.path
-    entries = []
+    entries: list[dict[str, Any]] = []
     for label, url_name, permission in NAVIGATION:
-        if user.has_perm(permission):
-            url = reverse(url_name)
-            entries.append({"label": label, "url": url, "active": current.startswith(url)})
+        permissions = (permission,) if isinstance(permission, str) else permission
+        if any(user.has_perm(name) for name in permissions):
+            entries.append({"label": label, "url": reverse(url_name), "active": False})
+    # The entry whose address is the longest prefix of the page's is the current one.
+    matching = [entry for entry in entries if request.path.startswith(entry["url"])]
+    if matching:
+        max(matching, key=lambda entry: len(entry["url"]))["active"] = True
     return {"navigation": entries}

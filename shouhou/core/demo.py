@@ -1,6 +1,8 @@
 """Deterministic demo data: our headquarters with three service centres, a bank client tree, an
 external service provider, customers, contacts, sites, the product catalogue, installed equipment,
-maintenance contracts and one demo login per role.
+maintenance contracts, one demo login per role and field technicians; the small size also has
+work orders of the last month (shouhou.tickets.demo), played through the work-order services
+from the call to the signed voucher, with the labour lines the daily reports read.
 
 Everything random comes from one `random.Random(seed)` and every date from BASE_DATE, so one seed
 always gives the same rows. Organisations and users are written through the core services; the
@@ -71,6 +73,8 @@ from shouhou.customers.models import (
     Zone,
 )
 from shouhou.customers.services import CONTACT_FIELDS, CUSTOMER_FIELDS, SITE_FIELDS
+from shouhou.tickets.demo import DemoStaff, WorkOrderSimulation
+from shouhou.tickets.models import LabourLine, PartLine, WorkOrder
 
 # The day the demo world stands on: purchase dates, contracts and warranties are spread around it.
 BASE_DATE = datetime.date(2026, 11, 1)
@@ -78,21 +82,28 @@ DEMO_PASSWORD = "shouhou-demo"  # noqa: S105 - the published password of the dem
 # Where `make run` serves (the Procfile binds SHOUHOU_BIND, default 127.0.0.1:8000).
 DEMO_URL = f"http://{os.environ.get('SHOUHOU_BIND', '127.0.0.1:8000')}"
 # Bump when the generated rows change: the benchmark caches seeded databases under this version.
-GENERATOR_VERSION = 2
+GENERATOR_VERSION = 3
 BATCH_SIZE = 5000
 PROGRESS_EVERY = 100_000
 YEARS_OF_HISTORY = 5
+# Work orders are reported over the last WORK_ORDER_DAYS days up to BASE_DATE, and the simulated
+# "now" that finds them in their states is the end of BASE_DATE's working day.
+WORK_ORDER_DAYS = 30
+WORK_ORDER_HORIZON = datetime.time(18, 30)
 
 
 @dataclass(frozen=True)
 class DemoVolume:
-    """How many rows of each kind to generate; `audited` writes one audit entry per row."""
+    """How many rows of each kind to generate; `audited` writes one audit entry per row.
+    Work orders go through the services one by one (a few per second of seeding): only the small
+    size has them."""
 
     customers: int
     sites: int
     equipment: int
     contracts: int
     audited: bool
+    work_orders: int = 0
 
     @classmethod
     def scaled(
@@ -102,6 +113,7 @@ class DemoVolume:
         customers: int | None = None,
         sites: int | None = None,
         audited: bool = False,
+        work_orders: int = 0,
     ) -> DemoVolume:
         """A volume with the large size's proportions: 10 units a customer, 1.2 sites each."""
         customers = customers if customers is not None else max(MIN_CUSTOMERS, equipment // 10)
@@ -112,6 +124,7 @@ class DemoVolume:
             equipment=equipment,
             contracts=max(1, customers // 10),
             audited=audited,
+            work_orders=work_orders,
         )
 
     def check(self) -> None:
@@ -119,12 +132,16 @@ class DemoVolume:
             raise ValueError(f"at least {MIN_CUSTOMERS} customers are needed")
         if self.sites < self.customers:
             raise ValueError("at least one site per customer is needed")
-        if self.equipment < 0 or self.contracts < 0:
+        if self.equipment < 0 or self.contracts < 0 or self.work_orders < 0:
             raise ValueError("counts cannot be negative")
+        if self.work_orders and not self.equipment:
+            raise ValueError("work orders need equipment")
 
 
 SIZES = {
-    "small": DemoVolume(customers=200, sites=260, equipment=1000, contracts=30, audited=True),
+    "small": DemoVolume(
+        customers=200, sites=260, equipment=1000, contracts=30, audited=True, work_orders=300
+    ),
     "large": DemoVolume(
         customers=100_000, sites=120_000, equipment=1_000_000, contracts=10_000, audited=False
     ),
@@ -328,6 +345,22 @@ DEMO_USERS: tuple[DemoUserSpec, ...] = (
     DemoUserSpec(
         "demo_provider_tech", Role.TECHNICIAN.value, PROVIDER_CODE, "黄志明", "15902000010"
     ),
+)
+
+
+# The technicians of each service centre and of the provider, besides the demo logins (they have
+# no password: they exist so that dispatch, labour and the daily reports have people to show).
+FIELD_TECHNICIANS: tuple[DemoUserSpec, ...] = (
+    DemoUserSpec("tech_sh_2", Role.TECHNICIAN.value, "SC-SH", "刘伟", "13801881002"),
+    DemoUserSpec("tech_sh_3", Role.TECHNICIAN.value, "SC-SH", "张磊", "13801881003"),
+    DemoUserSpec("tech_sh_4", Role.TECHNICIAN.value, "SC-SH", "陈志强", "13801881004"),
+    DemoUserSpec("tech_bj_1", Role.TECHNICIAN.value, "SC-BJ", "杨建国", "13801881011"),
+    DemoUserSpec("tech_bj_2", Role.TECHNICIAN.value, "SC-BJ", "赵海燕", "13801881012"),
+    DemoUserSpec("tech_bj_3", Role.TECHNICIAN.value, "SC-BJ", "孙晓东", "13801881013"),
+    DemoUserSpec("tech_gz_1", Role.TECHNICIAN.value, "SC-GZ", "黄永刚", "13801881021"),
+    DemoUserSpec("tech_gz_2", Role.TECHNICIAN.value, "SC-GZ", "林俊杰", "13801881022"),
+    DemoUserSpec("tech_gz_3", Role.TECHNICIAN.value, "SC-GZ", "何春燕", "13801881023"),
+    DemoUserSpec("tech_prov_2", Role.TECHNICIAN.value, PROVIDER_CODE, "梁国平", "15902001002"),
 )
 
 
@@ -654,6 +687,8 @@ class _Generator:
         self.contract_customers: dict[int, list[tuple[int, int]]] = {}
         self.serials: dict[int, str] = {}  # equipment id → serial, for contract audit entries
         self.tables: list[_Table] = []
+        self.users: dict[str, User] = {}
+        self.analysed: list[type[models.Model]] = []  # written by the services, not _Table
 
     def run(self) -> DemoSummary:
         if connection.vendor == "sqlite":
@@ -671,6 +706,7 @@ class _Generator:
         self._equipment()
         self._contracts()
         self._reset_sequences()
+        self._work_orders()
         self._update_statistics()
         return self.summary
 
@@ -699,10 +735,8 @@ class _Generator:
             if connection.vendor == "sqlite":
                 cursor.execute("ANALYZE")
             else:
-                for table in self.tables:
-                    cursor.execute(
-                        f"ANALYZE {connection.ops.quote_name(table.model._meta.db_table)}"
-                    )
+                for model in [table.model for table in self.tables] + self.analysed:
+                    cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
 
     def _count(self, name: str, added: int) -> None:
         before = self.summary.counts.get(name, 0)
@@ -835,12 +869,12 @@ class _Generator:
         self.summary.counts["organisations"] = len(self.organisations)
 
     def _users(self) -> None:
-        for spec in DEMO_USERS:
+        for spec in DEMO_USERS + FIELD_TECHNICIANS:
             is_admin = spec.role == Role.ADMIN
             user = create_user(
                 by=None,
                 username=spec.username,
-                password=DEMO_PASSWORD,
+                password=DEMO_PASSWORD if spec in DEMO_USERS else None,
                 organisation=self.organisations[spec.organisation],
                 role=spec.role,
                 name=spec.name,
@@ -848,6 +882,7 @@ class _Generator:
                 email=f"{spec.username}@example.com",
                 is_staff=is_admin,
             )
+            self.users[spec.username] = user
             if is_admin:
                 # The demo administrator also runs the Django admin.
                 user.is_superuser = True
@@ -859,7 +894,7 @@ class _Generator:
                     changes={"is_superuser": [False, True]},
                     organisation=user.organisation,
                 )
-        self.summary.counts["users"] = len(DEMO_USERS)
+        self.summary.counts["users"] = len(self.users)
 
     # --- customers, sites, contacts ----------------------------------------------------------
 
@@ -1273,3 +1308,42 @@ class _Generator:
         )
         self.summary.counts["contracts"] = len(contracts)
         self.summary.counts["contract equipment"] = len(links)
+
+    # --- work orders -------------------------------------------------------------------------
+
+    def _work_orders(self) -> None:
+        """The last month's repair calls, played through the work-order services (small size).
+        Calls come in through the call centre; each centre's dispatcher (the HQ service manager
+        where a centre has no dispatcher login) dispatches and closes; the HQ service manager
+        inspects repairs and takes escalations."""
+        if not self.volume.work_orders:
+            return
+        users = self.users
+        technicians: dict[str, list[User]] = {}
+        for spec in DEMO_USERS + FIELD_TECHNICIANS:
+            if spec.role == Role.TECHNICIAN:
+                technicians.setdefault(spec.organisation, []).append(users[spec.username])
+        staff = {
+            self.organisations[code].pk: DemoStaff(
+                registrar=users["demo_agent"],
+                dispatcher=users["demo_dispatcher" if code == "SC-SH" else "demo_manager"],
+                technicians=tuple(people),
+                director=users["demo_manager"],
+            )
+            for code, people in technicians.items()
+        }
+        until = datetime.datetime.combine(
+            BASE_DATE, WORK_ORDER_HORIZON, tzinfo=timezone.get_default_timezone()
+        )
+        simulation = WorkOrderSimulation(
+            rng=self.rng,
+            count=self.volume.work_orders,
+            days=WORK_ORDER_DAYS,
+            until=until,
+            staff=staff,
+            progress=self.progress,
+        )
+        counts = simulation.run()
+        for name in ("work orders", "labour lines", "part lines", "signed vouchers"):
+            self.summary.counts[name] = counts[name]
+        self.analysed += [WorkOrder, LabourLine, PartLine, AuditEntry]

@@ -12,6 +12,12 @@ class ErrorCode(StrEnum):
     CONFLICT = "conflict"
     NOT_FOUND = "not_found"
     FORBIDDEN = "forbidden"
+    # The rule exists but this user may not invoke it (the API answers 403).
+    NOT_ALLOWED = "not_allowed"
+
+
+# Codes of errors that mean "you may not", not "this is wrong": the API answers 403 to them.
+FORBIDDEN_CODES = frozenset({ErrorCode.FORBIDDEN, ErrorCode.NOT_ALLOWED})
 
 
 class ShouhouError(Exception):

@@ -6,3 +6,9 @@ class TicketsConfig(AppConfig):
     name = "shouhou.tickets"
     label = "tickets"
     verbose_name = _("Work orders")
+
+    def ready(self) -> None:
+        from shouhou.tickets import page_selectors
+
+        page_selectors.register_autocomplete_sources()
+        page_selectors.register_timeline_labels()

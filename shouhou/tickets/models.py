@@ -180,6 +180,10 @@ class WorkOrder(TimeStampedModel):
     accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
     departed_at = models.DateTimeField(_("departed at"), null=True, blank=True)
     arrived_at = models.DateTimeField(_("arrived at"), null=True, blank=True)
+    sent_to_factory_at = models.DateTimeField(_("sent to the factory at"), null=True, blank=True)
+    back_from_factory_at = models.DateTimeField(
+        _("back from the factory at"), null=True, blank=True
+    )
     resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
     signed_at = models.DateTimeField(_("signed at"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)

@@ -24,6 +24,9 @@ from shouhou.core.numbering import next_number
 from shouhou.core.scoping import visible_organisations
 from shouhou.core.services import ensure_visible_organisation
 from shouhou.customers.models import Customer, Site
+from shouhou.customers.selectors import customers_visible_to
+from shouhou.notify.services import queue_notification
+from shouhou.sla.services import sync_clocks
 from shouhou.tickets.errors import TicketError, TicketErrorCode
 from shouhou.tickets.models import (
     Attachment,
@@ -39,6 +42,7 @@ from shouhou.tickets.models import (
     WorkOrder,
     WorkOrderStatus,
 )
+from shouhou.tickets.permissions import TicketPermission
 from shouhou.tickets.rules import decide_warranty, default_category
 from shouhou.tickets.workflow import (
     ACTIONS,
@@ -46,6 +50,7 @@ from shouhou.tickets.workflow import (
     MODE_CHANGES,
     READ_ONLY,
     apply_transition,
+    may_record_work,
 )
 
 REGISTERED_FIELDS = [
@@ -131,7 +136,12 @@ def register_work_order(
     site = site or (equipment.site if equipment is not None else None)
     if site is not None and site.customer_id != customer.pk:
         raise TicketError(_("The site belongs to another customer."), field="site")
-    ensure_visible_organisation(organisation=customer.organisation, user=by)
+    # The customer, not its organisation: a service centre may register calls for the units it
+    # serves at a client organisation outside its own subtree.
+    if by is not None and not customers_visible_to(user=by).filter(pk=customer.pk).exists():
+        raise TicketError(_("You cannot register calls for this customer."), field="customer")
+    product_model = fields.pop("product_model", None)
+    reported_serial = fields.pop("reported_serial", "")
     handler = handling_organisation or _default_handling_organisation(
         by=by, equipment=equipment, customer=customer
     )
@@ -159,12 +169,8 @@ def register_work_order(
         customer=customer,
         equipment=equipment,
         site=site,
-        product_model=equipment.product_model
-        if equipment is not None
-        else fields.pop("product_model", None),
-        reported_serial=equipment.serial
-        if equipment is not None
-        else fields.pop("reported_serial", ""),
+        product_model=equipment.product_model if equipment is not None else product_model,
+        reported_serial=equipment.serial if equipment is not None else reported_serial,
         contact_name=contact_name,
         contact_phone=contact_phone,
         address=address or (site.address if site is not None else customer.address),
@@ -189,6 +195,7 @@ def register_work_order(
         changes=created_changes(work_order, REGISTERED_FIELDS),
         organisation=work_order.organisation,
     )
+    sync_clocks(order=work_order)
     return work_order
 
 
@@ -224,6 +231,7 @@ def _save_and_audit(
         changes=changes,
         organisation=current.organisation,
     )
+    sync_clocks(order=current)
     return current
 
 
@@ -234,28 +242,31 @@ TRANSITION_FIELDS = ["status", "resume_status"]
 def _transition(
     work_order: WorkOrder,
     *,
-    action: str,
+    action: str | Callable[[WorkOrder], str],
     by: User,
     expected_version: int | None,
-    changes: dict[str, Any] | None = None,
-    before_save: Callable[[WorkOrder], None] | None = None,
+    changes: dict[str, Any] | Callable[[WorkOrder], dict[str, Any]] | None = None,
+    check: Callable[[WorkOrder], None] | None = None,
     extra_audit: dict[str, Any] | None = None,
 ) -> WorkOrder:
+    """Lock the row, then decide on the locked, current order (never on the caller's copy,
+    which may be stale): which action, which changes, whether a rule refuses."""
     current = _lock(work_order, expected_version)
-    changes = changes or {}
-    stamp = ACTIONS[action].stamp if action in ACTIONS else None
-    fields = [*TRANSITION_FIELDS, *changes, *([stamp] if stamp else [])]
+    if check is not None:
+        check(current)
+    name = action(current) if callable(action) else action
+    values = (changes(current) if callable(changes) else changes) or {}
+    stamp = ACTIONS[name].stamp if name in ACTIONS else None
+    fields = [*TRANSITION_FIELDS, *values, *([stamp] if stamp else [])]
     before = snapshot(current, fields)
-    apply_transition(work_order=current, action_name=action, by=by)
-    for name, value in changes.items():
-        setattr(current, name, value)
-    if before_save is not None:
-        before_save(current)
+    apply_transition(work_order=current, action_name=name, by=by)
+    for field, value in values.items():
+        setattr(current, field, value)
     current.full_clean(exclude=["number"])
     return _save_and_audit(
         current,
         by=by,
-        action=f"work_order.{action}",
+        action=f"work_order.{name}",
         before=before,
         fields=fields,
         extra=extra_audit,
@@ -348,13 +359,35 @@ def dispatch_work_order(
             _("%(name)s cannot work on this work order.") % {"name": technician},
             field="technician",
         )
-    return _transition(
+    current = _transition(
         work_order,
-        action="dispatch",
+        # A dispatch before the visit; in the workshop or while waiting only the person changes.
+        action=lambda order: (
+            "dispatch" if order.status in ACTIONS["dispatch"].sources else "assign"
+        ),
         by=by,
         expected_version=expected_version,
         changes={"technician": technician},
     )
+    queue_notification(
+        recipients=[technician],
+        template_code="work_order_dispatched",
+        context=_message_context(current),
+        link=current.get_absolute_url(),
+        dedupe_key=f"dispatched:{current.pk}:{current.version}",
+        organisation=current.organisation,
+    )
+    return current
+
+
+def _message_context(order: WorkOrder, **extra: Any) -> dict[str, Any]:
+    return {
+        "number": order.number,
+        "customer": str(order.customer),
+        "address": order.address,
+        "symptom": order.symptom,
+        **extra,
+    }
 
 
 def _simple(action: str) -> Callable[..., WorkOrder]:
@@ -382,14 +415,13 @@ def resolve_work_order(
     """Record the fix, by phone or on site, whichever the resolution mode is."""
     if not work_done.strip():
         raise TicketError(_("Describe the work done."), field="work_done")
-    action = (
-        "resolve_by_phone"
-        if work_order.resolution_mode == ResolutionMode.PHONE
-        else "resolve_on_site"
-    )
     return _transition(
         work_order,
-        action=action,
+        action=lambda order: (
+            "resolve_by_phone"
+            if order.resolution_mode == ResolutionMode.PHONE
+            else "resolve_on_site"
+        ),
         by=by,
         expected_version=expected_version,
         changes={"work_done": work_done.strip()},
@@ -410,14 +442,24 @@ def take_in_goods(
     them in the goods register (客户商品进出登记簿)."""
     if not items.strip():
         raise TicketError(_("List the goods received."), field="items")
-    changes: dict[str, Any] = {}
-    if work_order.resolution_mode == ResolutionMode.ON_SITE:
-        changes["resolution_mode"] = ResolutionMode.CARRY_IN
+
+    def check(order: WorkOrder) -> None:
+        if CarryInReceipt.objects.filter(work_order=order).exists():
+            raise TicketError(_("This work order already has a receipt."))
+
     current = _transition(
-        work_order, action="take_in", by=by, expected_version=expected_version, changes=changes
+        work_order,
+        action="take_in",
+        by=by,
+        expected_version=expected_version,
+        check=check,
+        # Taken back from a visit: the on-site order becomes a carry-in repair.
+        changes=lambda order: (
+            {"resolution_mode": ResolutionMode.CARRY_IN}
+            if order.resolution_mode == ResolutionMode.ON_SITE
+            else {}
+        ),
     )
-    if hasattr(current, "receipt"):
-        raise TicketError(_("This work order already has a receipt."))
     now = timezone.now()
     receipt = CarryInReceipt.objects.create(
         work_order=current,
@@ -487,15 +529,19 @@ def receive_from_factory(
     note: str = "",
 ) -> WorkOrder:
     """The goods (or, for an exchange, the replacement unit) came back from the factory."""
-    if work_order.resolution_mode == ResolutionMode.EXCHANGE and not replacement_serial.strip():
-        raise TicketError(
-            _("Give the replacement unit's serial number."), field="replacement_serial"
-        )
+
+    def check(order: WorkOrder) -> None:
+        if order.resolution_mode == ResolutionMode.EXCHANGE and not replacement_serial.strip():
+            raise TicketError(
+                _("Give the replacement unit's serial number."), field="replacement_serial"
+            )
+
     current = _transition(
         work_order,
         action="receive_from_factory",
         by=by,
         expected_version=expected_version,
+        check=check,
         changes={"replacement_serial": replacement_serial.strip().upper()},
     )
     GoodsMovement.objects.create(
@@ -510,11 +556,18 @@ def receive_from_factory(
 
 @transaction.atomic
 def return_goods(
-    *, work_order: WorkOrder, by: User, expected_version: int | None, note: str = ""
+    *,
+    work_order: WorkOrder,
+    by: User,
+    expected_version: int | None,
+    note: str = "",
+    work_done: str = "",
 ) -> WorkOrder:
-    """Give the goods back against the receipt, which is collected and voided (001 第六条)."""
+    """Give the goods back against the receipt, which is collected and voided (001 第六条);
+    `work_done` sums up the repair for the voucher."""
+    changes = {"work_done": work_done.strip()} if work_done.strip() else {}
     current = _transition(
-        work_order, action="return_goods", by=by, expected_version=expected_version
+        work_order, action="return_goods", by=by, expected_version=expected_version, changes=changes
     )
     now = timezone.now()
     receipt = current.receipt
@@ -592,8 +645,14 @@ def sign_voucher(
 @transaction.atomic
 def close_work_order(*, work_order: WorkOrder, by: User, expected_version: int | None) -> WorkOrder:
     """Close a signed order, or a phone fix (no signature to collect)."""
-    action = "close_without_signature" if work_order.status == WorkOrderStatus.RESOLVED else "close"
-    return _transition(work_order, action=action, by=by, expected_version=expected_version)
+    return _transition(
+        work_order,
+        action=lambda order: (
+            "close_without_signature" if order.status == WorkOrderStatus.RESOLVED else "close"
+        ),
+        by=by,
+        expected_version=expected_version,
+    )
 
 
 @transaction.atomic
@@ -603,16 +662,20 @@ def cancel_work_order(
     """Cancel a call that needs no service; never while the customer's goods are with us."""
     if not reason.strip():
         raise TicketError(_("Say why the work order is cancelled."), field="reason")
-    if work_order.resume_status in HOLDING_GOODS or work_order.status in HOLDING_GOODS:
-        raise TicketError(
-            _("The customer's goods are with us: return them before cancelling."),
-            code=TicketErrorCode.INVALID_TRANSITION,
-        )
+
+    def check(order: WorkOrder) -> None:
+        if order.resume_status in HOLDING_GOODS or order.status in HOLDING_GOODS:
+            raise TicketError(
+                _("The customer's goods are with us: return them before cancelling."),
+                code=TicketErrorCode.INVALID_TRANSITION,
+            )
+
     return _transition(
         work_order,
         action="cancel",
         by=by,
         expected_version=expected_version,
+        check=check,
         changes={"cancel_reason": reason.strip()},
     )
 
@@ -636,13 +699,27 @@ def escalate_work_order(
     current.escalated_at = timezone.now()
     current.escalated_to = to
     current.escalation_note = note.strip()
-    return _save_and_audit(
+    current = _save_and_audit(
         current, by=by, action="work_order.escalated", before=before, fields=fields
     )
+    queue_notification(
+        recipients=[to],
+        template_code="work_order_escalated",
+        context=_message_context(current, by=str(by), note=current.escalation_note),
+        link=current.get_absolute_url(),
+        dedupe_key=f"escalated:{current.pk}:{current.version}",
+        organisation=current.organisation,
+    )
+    return current
 
 
-def _line_target(work_order: WorkOrder, expected_version: int | None) -> WorkOrder:
+def _line_target(work_order: WorkOrder, expected_version: int | None, by: User) -> WorkOrder:
     current = _lock(work_order, expected_version)
+    if not may_record_work(current, by):
+        raise TicketError(
+            _("Only the assigned technician or a dispatcher records work on this order."),
+            code=TicketErrorCode.NOT_ALLOWED,
+        )
     _ensure_editable(current)
     if current.status == WorkOrderStatus.REGISTERED:
         raise TicketError(_("Dispatch the work order before recording work on it."))
@@ -662,7 +739,7 @@ def add_labour_line(
     description: str = "",
 ) -> LabourLine:
     """Record time spent (修护卡); it feeds the technician's daily report."""
-    current = _line_target(work_order, expected_version)
+    current = _line_target(work_order, expected_version, by)
     line = LabourLine(
         work_order=current,
         technician=technician,
@@ -696,7 +773,7 @@ def add_part_line(
     disposition: str = "",
 ) -> PartLine:
     """Record a part replaced (配换零件) and what became of the old one."""
-    current = _line_target(work_order, expected_version)
+    current = _line_target(work_order, expected_version, by)
     line = PartLine(
         work_order=current,
         part_name=part_name.strip(),
@@ -734,6 +811,10 @@ def add_attachment(*, work_order: WorkOrder, by: User, upload: UploadedFile) -> 
     if content_type is None:
         raise TicketError(_("Attach a JPEG or PNG photo or a PDF document."), field="file")
     current = _lock(work_order, None)
+    if not (by.has_perm(TicketPermission.EDIT) or may_record_work(current, by)):
+        raise TicketError(
+            _("You may not add files to this work order."), code=TicketErrorCode.NOT_ALLOWED
+        )
     _ensure_editable(current)
     attachment = Attachment(
         work_order=current,

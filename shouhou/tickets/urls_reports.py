@@ -1,5 +1,14 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from shouhou.tickets import report_views
 
 app_name = "ticket_reports"
 
-urlpatterns: list = []
+urlpatterns = [
+    path(
+        "technician-daily/",
+        report_views.TechnicianDailyReportView.as_view(),
+        name="technician-daily",
+    ),
+    path("director-daily/", report_views.DirectorDailyReportView.as_view(), name="director-daily"),
+]

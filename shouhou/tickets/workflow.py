@@ -53,6 +53,7 @@ class Action:
     permission: TicketPermission
     modes: frozenset[ResolutionMode] | None = None  # None: any resolution mode
     stamp: str | None = None  # the timestamp field the action sets
+    stays: bool = False  # the action changes something else, not the status
 
 
 ACTIONS: dict[str, Action] = {
@@ -65,6 +66,14 @@ ACTIONS: dict[str, Action] = {
             S.DISPATCHED,
             TicketPermission.DISPATCH,
             stamp="dispatched_at",
+        ),
+        Action(
+            "assign",
+            _("Assign a technician"),
+            HOLDING_GOODS | WAITING,
+            None,
+            TicketPermission.DISPATCH,
+            stays=True,
         ),
         Action(
             "accept",
@@ -156,6 +165,7 @@ ACTIONS: dict[str, Action] = {
             S.AT_FACTORY,
             TicketPermission.WORK,
             modes=FACTORY_MODES,
+            stamp="sent_to_factory_at",
         ),
         Action(
             "receive_from_factory",
@@ -164,6 +174,7 @@ ACTIONS: dict[str, Action] = {
             S.AWAITING_INSPECTION,
             TicketPermission.WORK,
             modes=FACTORY_MODES,
+            stamp="back_from_factory_at",
         ),
         Action(
             "return_goods",
@@ -254,6 +265,13 @@ def may_perform(action: Action, work_order: WorkOrder, user: User) -> bool:
     return user.has_perm(action.permission)
 
 
+def may_record_work(work_order: WorkOrder, user: User) -> bool:
+    """Labour and parts lines: the assigned technician, or someone who may dispatch."""
+    if user.has_perm(TicketPermission.DISPATCH):
+        return True
+    return user.has_perm(TicketPermission.WORK) and work_order.technician_id == user.pk
+
+
 def apply_transition(*, work_order: WorkOrder, action_name: str, by: User) -> WorkOrderStatus:
     """Move the order along `action_name` (in memory; the caller saves). Returns the old status."""
     action = ACTIONS.get(action_name)
@@ -278,7 +296,9 @@ def apply_transition(*, work_order: WorkOrder, action_name: str, by: User) -> Wo
             code=TicketErrorCode.NOT_ALLOWED,
         )
     old = WorkOrderStatus(work_order.status)
-    if action.target is None:
+    if action.stays:
+        pass
+    elif action.target is None:
         work_order.status = work_order.resume_status
         work_order.resume_status = ""
     else:

@@ -1,5 +1,5 @@
-"""Demo data: counts, one login per role, determinism, --if-empty, and bulk rows that equal what
-the services would write."""
+"""Demo data: counts, one login per role, determinism, --if-empty, bulk rows that equal what
+the services would write, and work orders in every state with the labour the reports read."""
 
 from __future__ import annotations
 
@@ -24,12 +24,25 @@ from shouhou.core.audit import created_changes
 from shouhou.core.models import AuditEntry, Organisation, OrganisationKind, Role, User
 from shouhou.core.numbering import next_number
 from shouhou.customers.models import Customer, Site
+from shouhou.tickets.models import (
+    LabourLine,
+    ResolutionMode,
+    ServiceVoucher,
+    WorkOrder,
+    WorkOrderStatus,
+)
 from tests.conftest import OrgTree
 from tests.customers.factories import CustomerFactory
 
 pytestmark = pytest.mark.django_db
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
+
+
+@pytest.fixture(autouse=True)
+def _media_in_tmp(settings, tmp_path) -> None:  # noqa: ANN001
+    """Signed vouchers store their signature images."""
+    settings.MEDIA_ROOT = tmp_path
 
 
 def seed(**options: object) -> str:
@@ -67,6 +80,18 @@ def fingerprint() -> str:
         MaintenanceContract.objects.order_by("number").values_list(
             "number", "customer__code", "starts_on", "ends_on", "fee_amount"
         ),
+        WorkOrder.objects.order_by("number").values_list(
+            "number",
+            "status",
+            "resolution_mode",
+            "equipment__serial",
+            "technician__username",
+            "reported_at",
+            "closed_at",
+        ),
+        LabourLine.objects.order_by("work_order__number", "worked_on", "minutes").values_list(
+            "work_order__number", "technician__username", "worked_on", "category", "minutes"
+        ),
     ]
     digest = hashlib.sha256()
     for rows in tables:
@@ -76,7 +101,7 @@ def fingerprint() -> str:
 
 
 def test_small_seed_creates_the_demo_world() -> None:
-    output = seed(size="small", seed=3)
+    output = seed(size="small", seed=3, work_orders=0)
 
     assert Customer.objects.count() == 200
     assert Site.objects.count() == 260
@@ -93,7 +118,7 @@ def test_small_seed_creates_the_demo_world() -> None:
 
 
 def test_small_seed_writes_the_audit_entries_the_services_write() -> None:
-    seed(size="small", seed=3)
+    seed(size="small", seed=3, work_orders=0)
 
     for unit in Equipment.objects.order_by("id")[:50]:
         entry = AuditEntry.objects.get(action="equipment.registered", object_id=str(unit.pk))
@@ -109,7 +134,7 @@ def test_small_seed_writes_the_audit_entries_the_services_write() -> None:
 
 
 def test_small_seed_has_one_login_per_role() -> None:
-    seed(size="small", seed=3)
+    seed(size="small", seed=3, work_orders=0)
 
     users = User.objects.filter(username__startswith="demo_").select_related("organisation")
     assert set(users.values_list("role", flat=True)) == set(Role.values)
@@ -134,11 +159,11 @@ def test_same_seed_gives_same_data() -> None:
     for _run in range(2):
         # Roll back to a savepoint between runs: each run starts from an empty database.
         with transaction.atomic():
-            seed(size="small", seed=11)
+            seed(size="small", seed=11, work_orders=25)
             fingerprints.append(fingerprint())
             transaction.set_rollback(True)
     with transaction.atomic():
-        seed(size="small", seed=12)
+        seed(size="small", seed=12, work_orders=25)
         other = fingerprint()
         transaction.set_rollback(True)
 
@@ -199,3 +224,43 @@ def test_numbering_continues_after_bulk_seeding() -> None:
     )
     assert customer.code == "C000502"
     assert customer.pk > Customer.objects.exclude(pk=customer.pk).order_by("-pk")[0].pk
+
+
+def test_small_seed_has_a_month_of_work_orders_in_every_state() -> None:
+    seed(size="small", seed=3)
+
+    orders = WorkOrder.objects.all()
+    assert orders.count() == demo.SIZES["small"].work_orders
+    assert set(orders.values_list("status", flat=True)) == set(WorkOrderStatus.values)
+    assert set(orders.values_list("resolution_mode", flat=True)) == set(ResolutionMode.values)
+    first = datetime.datetime.combine(
+        demo.BASE_DATE - datetime.timedelta(days=demo.WORK_ORDER_DAYS - 1),
+        datetime.time(0),
+        tzinfo=SHANGHAI,
+    )
+    horizon = datetime.datetime.combine(demo.BASE_DATE, demo.WORK_ORDER_HORIZON, tzinfo=SHANGHAI)
+    assert first <= orders.earliest("reported_at").reported_at
+    assert orders.latest("reported_at").reported_at <= horizon
+    # Stamped at their simulated time, not when the seed ran.
+    assert orders.filter(closed_at__gt=horizon).count() == 0
+    assert orders.filter(updated_at__gt=horizon).count() == 0
+    # Labour on many days, for the daily reports; signed vouchers keep their signature image.
+    days = set(LabourLine.objects.values_list("worked_on", flat=True))
+    assert len(days) >= demo.WORK_ORDER_DAYS - 5
+    assert max(days) <= demo.BASE_DATE
+    signed = orders.filter(status__in=[WorkOrderStatus.SIGNED, WorkOrderStatus.CLOSED]).exclude(
+        resolution_mode=ResolutionMode.PHONE
+    )
+    assert ServiceVoucher.objects.count() == signed.count() > 0
+    voucher = ServiceVoucher.objects.order_by("number").first()
+    assert voucher is not None
+    assert voucher.signature.read().startswith(b"\x89PNG")
+    # Every change went through the services: each order has its audit trail.
+    order = signed.filter(status=WorkOrderStatus.CLOSED).order_by("number").first()
+    assert order is not None
+    actions = set(
+        AuditEntry.objects.filter(
+            object_id=str(order.pk), action__startswith="work_order."
+        ).values_list("action", flat=True)
+    )
+    assert {"work_order.registered", "work_order.voucher_signed"} <= actions

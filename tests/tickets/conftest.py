@@ -2,7 +2,6 @@ from __future__ import annotations
 
 import pytest
 
-from shouhou.core.models import Role, User
 from tests.assets.factories import EquipmentFactory
 from tests.customers.factories import CustomerFactory
 
@@ -11,16 +10,6 @@ TINY_PNG = bytes.fromhex(
     "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
     "1f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082"
 )
-
-
-@pytest.fixture
-def supervisor(org_tree, make_user) -> User:
-    return make_user(org_tree.service_centre, Role.SERVICE_MANAGER)
-
-
-@pytest.fixture
-def technician(org_tree, make_user) -> User:
-    return make_user(org_tree.service_centre, Role.TECHNICIAN)
 
 
 @pytest.fixture

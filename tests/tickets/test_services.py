@@ -186,6 +186,22 @@ def test_carry_in_path_keeps_the_register_and_voids_the_receipt(
     assert order.inspected_by == supervisor
 
 
+def test_a_walk_in_repair_gets_a_technician_in_the_workshop(
+    dispatcher, technician, supervisor, unit
+) -> None:
+    order = WorkOrderFactory.create(
+        by=dispatcher, equipment=unit, resolution_mode=ResolutionMode.CARRY_IN, channel="walk_in"
+    )
+    order = step(order, services.take_in_goods, by=dispatcher, items="主机一台")
+    order = step(order, services.dispatch_work_order, by=dispatcher, technician=technician)
+    assert (order.status, order.technician) == (S.CARRIED_IN, technician)
+    order = step(order, services.start_repair, by=technician)
+    order = step(order, services.request_inspection, by=technician)
+    order = step(order, services.inspect_repair, by=supervisor, passed=True)
+    order = step(order, services.return_goods, by=technician, work_done="更换主板")
+    assert (order.status, order.work_done) == (S.RESOLVED, "更换主板")
+
+
 @pytest.mark.parametrize("mode", [ResolutionMode.RETURN_TO_FACTORY, ResolutionMode.EXCHANGE])
 def test_factory_paths(mode, dispatcher, technician, supervisor, unit) -> None:
     order = WorkOrderFactory.create(
@@ -313,10 +329,14 @@ def test_signature_must_be_a_png(dispatcher, technician, unit) -> None:
 
 def test_labour_and_parts_lines(dispatcher, technician, unit) -> None:
     order = WorkOrderFactory.create(by=dispatcher, equipment=unit)
+    with pytest.raises(TicketError, match="assigned technician"):
+        services.add_part_line(
+            work_order=order, by=technician, expected_version=order.version, part_name="x"
+        )
     with pytest.raises(TicketError, match="Dispatch"):
         services.add_labour_line(
             work_order=order,
-            by=technician,
+            by=dispatcher,
             expected_version=order.version,
             technician=technician,
             worked_on=datetime.date(2026, 11, 22),

@@ -33,7 +33,7 @@ def test_action_applies_exactly_where_the_table_says(action_name, org_tree, make
             permitted = status in action.sources and (action.modes is None or mode in action.modes)
             if permitted:
                 apply_transition(work_order=order, action_name=action_name, by=admin)
-                expected = action.target or WorkOrderStatus.ON_SITE
+                expected = status if action.stays else action.target or WorkOrderStatus.ON_SITE
                 assert order.status == expected, (status, mode)
                 if action.stamp:
                     assert getattr(order, action.stamp) is not None
