@@ -92,6 +92,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "shouhou.core.context_processors.navigation",
                 "shouhou.notify.context_processors.bell",
+                "shouhou.sla.context_processors.calendar_warning",
             ],
         },
     },
@@ -283,5 +284,6 @@ LOGGING = {
         "django.db.backends": {"level": "WARNING"},
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},
+        "axes": {"level": "WARNING"},
     },
 }

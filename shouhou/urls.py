@@ -14,6 +14,7 @@ urlpatterns = [
     path("work-orders/documents/", include("shouhou.tickets.urls_documents")),
     path("work-orders/reports/", include("shouhou.tickets.urls_reports")),
     path("notifications/", include("shouhou.notify.urls")),
+    path("service-levels/", include("shouhou.sla.urls")),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -17,6 +17,7 @@ NAVIGATION = [
         "ticket_reports:technician-daily",
         ("tickets.work_workorder", "tickets.view_daily_reports"),
     ),
+    (_("Service levels"), "sla:compliance", "tickets.view_daily_reports"),
     (_("Customers"), "customers:list", "customers.view_customer"),
     (_("Sites"), "customers:site-list", "customers.view_site"),
     (_("Equipment"), "assets:list", "assets.view_equipment"),

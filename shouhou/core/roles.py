@@ -52,6 +52,15 @@ _TICKETS_SUPERVISE = [*_TICKETS_DISPATCH, "tickets.inspect_workorder", "tickets.
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     Role.ADMIN: [
         *_VIEW_ARCHIVE,
+        *[
+            f"sla.{verb}_{model}"
+            for verb in ("view", "add", "change", "delete")
+            for model in ("statutoryday", "businesscalendar", "workingperiod", "calendarday")
+        ],
+        *[f"sla.{verb}_slapolicy" for verb in ("view", "add", "change")],
+        *[f"sla.{verb}_escalationstep" for verb in ("view", "add", "change")],
+        *[f"notify.{verb}_messagetemplate" for verb in ("view", "change")],
+        "notify.view_notification",
         *_EDIT_ARCHIVE,
         "core.add_organisation",
         "core.change_organisation",

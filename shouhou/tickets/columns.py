@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from shouhou.core.listing import Column
+from shouhou.sla.selectors import DueBadge, due_badge
 
 
 @dataclass(frozen=True)
@@ -19,3 +20,11 @@ class LinkedColumn(Column):
         linked = Column(self.label, self.target).value(row)
         url = getattr(linked, "get_absolute_url", None)
         return str(url()) if callable(url) else ""
+
+
+@dataclass(frozen=True)
+class DueColumn(Column):
+    """The due time of the order's most urgent running promise, as a green/amber/red badge."""
+
+    def badge(self, row: Any) -> DueBadge | None:
+        return due_badge(self.value(row) or None)

@@ -19,6 +19,7 @@ from shouhou.core.autocomplete import AutocompleteSource, register
 from shouhou.core.models import Role, User
 from shouhou.core.scoping import visible_organisations
 from shouhou.customers.models import Contact, Customer
+from shouhou.sla.selectors import overdue
 from shouhou.tickets.models import (
     Attachment,
     CarryInReceipt,
@@ -296,8 +297,11 @@ def saved_view(
     if name == "open":
         return queryset.exclude(status__in=FINAL)
     if name == "overdue":
-        # The SLA issue refines "overdue"; until then: open and past the time told to the caller.
-        return queryset.exclude(status__in=FINAL).filter(promised_at__lt=timezone.now())
+        # A running promise past its due time, or the repair time told to the caller gone by.
+        late_promise = overdue(queryset.exclude(status__in=FINAL)).values("pk")
+        return queryset.exclude(status__in=FINAL).filter(
+            Q(pk__in=late_promise) | Q(promised_at__lt=timezone.now())
+        )
     if name == "carried_in":
         return queryset.filter(status__in=HOLDING_GOODS)
     if name == "closed":

@@ -34,8 +34,9 @@ from shouhou.core.forms import add_service_error
 from shouhou.core.listing import Column, ScopedListView, SortOption
 from shouhou.core.models import User
 from shouhou.core.views import ServiceFormView
+from shouhou.sla.selectors import clocks_of, with_next_due
 from shouhou.tickets import page_selectors, selectors, services
-from shouhou.tickets.columns import LinkedColumn
+from shouhou.tickets.columns import DueColumn, LinkedColumn
 from shouhou.tickets.filters import GoodsMovementFilter, WorkOrderFilter
 from shouhou.tickets.forms import (
     AttachmentForm,
@@ -129,6 +130,7 @@ class WorkOrderListView(ScopedListView):
         Column(_("work order number"), "number", sort="number", link=True),
         Column(_("call time"), "reported_at", sort="newest"),
         Column(_("status"), "status"),
+        DueColumn(_("due"), "next_due_at"),
         Column(_("customer"), "customer"),
         Column(_("contact phone"), "contact_phone"),
         Column(_("serial number"), "reported_serial"),
@@ -163,7 +165,11 @@ class WorkOrderListView(ScopedListView):
 
     def get_queryset(self) -> QuerySet[Any]:
         return selectors.carried_over_first(
-            selectors.work_orders_visible_to(user=self.request.user).select_related("site__region")
+            with_next_due(
+                selectors.work_orders_visible_to(user=self.request.user).select_related(
+                    "site__region"
+                )
+            )
         )
 
     def export(self, queryset: QuerySet[Any]) -> StreamingHttpResponse:
@@ -346,6 +352,7 @@ def work_order_page(
         if work_order.equipment is not None
         else None,
         "papers": page_selectors.work_order_papers(work_order=work_order),
+        "sla_clocks": clocks_of(work_order_id=work_order.pk),
         "timeline": selectors.work_order_timeline(user=request.user, work_order=work_order),
         "actions": [_action_item(action, page_forms.get(action.name)) for action in actions],
         "forms": page_forms,

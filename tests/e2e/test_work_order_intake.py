@@ -1,6 +1,7 @@
 """Through a real browser: register a repair call by typing the caller's phone number (screen-pop
 fills the form), then dispatch it from the work order's page with the technician search; on a
-phone-sized screen the technician accepts it."""
+phone-sized screen the technician accepts it, goes on site, fixes it and has the customer sign
+on the screen; the voucher PDF then reads in Chinese."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from tests.assets.factories import EquipmentFactory
 from tests.conftest import OrgTree
 from tests.customers.factories import CustomerFactory, SiteFactory
 from tests.e2e.conftest import log_in
+from tests.tickets.test_documents import flat, pdf_text
 
 
 def test_call_registered_by_phone_lookup_and_dispatched(
@@ -69,3 +71,35 @@ def test_call_registered_by_phone_lookup_and_dispatched(
     assert accept.bounding_box()["width"] > 300  # type: ignore[index]
     accept.click()
     expect(page.locator("h1 .badge").first).to_have_text("Accepted")
+
+    # and goes on site, fixes it, and the customer signs on the phone's screen
+    for step in ("Depart", "Arrive on site"):
+        page.get_by_role("button", name=step, exact=True).click()
+    page.locator("#form-resolve_on_site summary").click()
+    page.locator("#form-resolve_on_site textarea[name=work_done]").fill("更换电源板，开机正常")
+    page.locator("#form-resolve_on_site button[type=submit]").click()
+    expect(page.locator("h1 .badge").first).to_have_text("Resolved")
+    page.get_by_role("link", name="Customer signs").click()
+    page.locator("input[name=signer_name]").fill("王先生")
+    canvas = page.locator("[data-signature-pad] canvas")
+    canvas.scroll_into_view_if_needed()
+    box = canvas.bounding_box()
+    assert box is not None
+    page.mouse.move(box["x"] + 20, box["y"] + box["height"] / 2)
+    page.mouse.down()
+    for step in range(1, 12):
+        page.mouse.move(box["x"] + 20 + step * 20, box["y"] + box["height"] / 2 + (-1) ** step * 15)
+    page.mouse.up()
+    page.get_by_role("button", name="Sign the voucher").click()
+    expect(page.locator("h1 .badge").first).to_have_text("Signed by customer")
+    order.refresh_from_db()
+    assert order.voucher.signer_name == "王先生"
+    assert order.voucher.signature.read().startswith(b"\x89PNG")
+
+    # then the voucher PDF downloads and reads in Chinese
+    response = page.request.get(f"/work-orders/documents/{order.pk}/voucher.pdf")
+    assert response.ok
+    assert response.headers["content-type"] == "application/pdf"
+    text = flat(pdf_text(response.body()))
+    for expected in ("Servicevoucher", "宏达机电", "王先生", order.voucher.number, "更换电源板"):
+        assert expected in text, expected

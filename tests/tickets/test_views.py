@@ -440,7 +440,7 @@ def test_detail_runs_a_bounded_number_of_queries(
             by=dispatcher,
             upload=SimpleUploadedFile("fault.pdf", PDF, content_type="application/pdf"),
         )
-    with django_assert_max_num_queries(18):
+    with django_assert_max_num_queries(22):
         response = desk.get(detail_url(order))
     assert len(response.context["papers"].labour) == 3
     assert len(response.context["timeline"]) == 11

@@ -10,7 +10,7 @@ from django.utils.html import format_html
 
 from shouhou.core.listing import Column
 from shouhou.core.templatetags.core_tags import cell, display
-from shouhou.tickets.columns import LinkedColumn
+from shouhou.tickets.columns import DueColumn, LinkedColumn
 
 register = template.Library()
 
@@ -26,7 +26,12 @@ def url_if_exists(name: str, *args: Any) -> str:
 
 @register.simple_tag
 def list_cell(row: Any, column: Column) -> str:
-    """core's `cell`, plus links to another object's page (LinkedColumn)."""
+    """core's `cell`, plus links to another object's page (LinkedColumn) and due badges."""
+    if isinstance(column, DueColumn):
+        badge = column.badge(row)
+        if badge is None:
+            return format_html("{}", "—")
+        return format_html('<span class="badge {}">{}</span>', badge.css, badge.text)
     if isinstance(column, LinkedColumn):
         text = display(column.value(row)) or "—"
         href = column.href(row)
