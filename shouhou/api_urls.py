@@ -1,6 +1,6 @@
 """The REST API (token authentication; schema at /api/schema/, docs at /api/docs/)."""
 
-from django.urls import path
+from django.urls import include, path
 from rest_framework.authtoken.views import obtain_auth_token
 from rest_framework.routers import DefaultRouter
 
@@ -18,4 +18,11 @@ router.register("equipment", EquipmentViewSet, basename="equipment")
 router.register("contracts", ContractViewSet, basename="contract")
 router.register("work-orders", WorkOrderViewSet, basename="work-order")
 
-urlpatterns = [path("token/", obtain_auth_token, name="api-token"), *router.urls]
+# Each newer app keeps its routes in its own api_urls.py (a SimpleRouter: one API root, here).
+APP_ROUTES = ["dispatch", "feedback", "complaints", "parts", "billing"]
+
+urlpatterns = [
+    path("token/", obtain_auth_token, name="api-token"),
+    *router.urls,
+    *[path("", include(f"shouhou.{app}.api_urls")) for app in APP_ROUTES],
+]

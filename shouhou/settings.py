@@ -57,6 +57,11 @@ INSTALLED_APPS = [
     "shouhou.tickets",
     "shouhou.sla",
     "shouhou.notify",
+    "shouhou.dispatch",
+    "shouhou.feedback",
+    "shouhou.complaints",
+    "shouhou.parts",
+    "shouhou.billing",
 ]
 
 MIDDLEWARE = [

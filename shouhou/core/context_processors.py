@@ -8,7 +8,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-NAVIGATION = [
+NAVIGATION: list[tuple[Any, str, str | tuple[str, ...]]] = [
     (_("Register a call"), "tickets:intake", "tickets.add_workorder"),
     (_("Work orders"), "tickets:list", "tickets.view_workorder"),
     (_("Goods register"), "tickets:goods-register", "tickets.view_workorder"),
@@ -26,6 +26,19 @@ NAVIGATION = [
     (_("Organisations"), "core:organisation-list", "core.view_organisation"),
     (_("Operations"), "core:operations", "core.view_operations"),
 ]
+
+
+def register_navigation(
+    label: Any, url_name: str, permission: str | tuple[str, ...], *, after: str | None = None
+) -> None:
+    """Apps add their entries to the top bar from AppConfig.ready(); `after` is the URL name of
+    the entry to follow (default: the end)."""
+    entry = (label, url_name, permission)
+    if any(existing[1] == url_name for existing in NAVIGATION):
+        return
+    names = [existing[1] for existing in NAVIGATION]
+    position = names.index(after) + 1 if after in names else len(NAVIGATION)
+    NAVIGATION.insert(position, entry)
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:

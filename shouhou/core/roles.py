@@ -100,6 +100,16 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
 }
 
 
+def register_role_permissions(grants: dict[str, list[str]]) -> None:
+    """Apps grant their own permissions to roles from AppConfig.ready(), so that adding an app
+    never means editing this file: {Role.DISPATCHER: ["dispatch.view_plan", ...]}."""
+    for role, permission_names in grants.items():
+        ROLE_PERMISSIONS.setdefault(str(role), [])
+        ROLE_PERMISSIONS[str(role)].extend(
+            name for name in permission_names if name not in ROLE_PERMISSIONS[str(role)]
+        )
+
+
 def sync_role_groups(**kwargs: Any) -> None:
     """Create one Group per role and grant it the permissions listed in ROLE_PERMISSIONS."""
     for role, permission_names in ROLE_PERMISSIONS.items():

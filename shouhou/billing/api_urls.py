@@ -1,0 +1,7 @@
+"""API routes of the billing app, mounted under /api/ (see shouhou/api_urls.py)."""
+
+from rest_framework.routers import SimpleRouter
+
+router = SimpleRouter()
+
+urlpatterns = [*router.urls]

@@ -1,0 +1,13 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ComplaintsConfig(AppConfig):
+    name = "shouhou.complaints"
+    label = "complaints"
+    verbose_name = _("Complaints")
+
+    def ready(self) -> None:
+        # Register role permissions (core.roles.register_role_permissions), navigation entries
+        # (core.context_processors.register_navigation), periodic jobs and autocomplete sources.
+        return None

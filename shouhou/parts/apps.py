@@ -1,0 +1,13 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class PartsConfig(AppConfig):
+    name = "shouhou.parts"
+    label = "parts"
+    verbose_name = _("Parts")
+
+    def ready(self) -> None:
+        # Register role permissions (core.roles.register_role_permissions), navigation entries
+        # (core.context_processors.register_navigation), periodic jobs and autocomplete sources.
+        return None
