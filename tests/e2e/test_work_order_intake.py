@@ -73,8 +73,8 @@ def test_call_registered_by_phone_lookup_and_dispatched(
     expect(page.locator("h1 .badge").first).to_have_text("Accepted")
 
     # and goes on site, fixes it, and the customer signs on the phone's screen
-    for step in ("Depart", "Arrive on site"):
-        page.get_by_role("button", name=step, exact=True).click()
+    for button in ("Depart", "Arrive on site"):
+        page.get_by_role("button", name=button, exact=True).click()
     page.locator("#form-resolve_on_site summary").click()
     page.locator("#form-resolve_on_site textarea[name=work_done]").fill("更换电源板，开机正常")
     page.locator("#form-resolve_on_site button[type=submit]").click()
@@ -83,12 +83,13 @@ def test_call_registered_by_phone_lookup_and_dispatched(
     page.locator("input[name=signer_name]").fill("王先生")
     canvas = page.locator("[data-signature-pad] canvas")
     canvas.scroll_into_view_if_needed()
-    box = canvas.bounding_box()
-    assert box is not None
-    page.mouse.move(box["x"] + 20, box["y"] + box["height"] / 2)
+    pad = canvas.bounding_box()
+    assert pad is not None
+    middle = pad["y"] + pad["height"] / 2
+    page.mouse.move(pad["x"] + 20, middle)
     page.mouse.down()
-    for step in range(1, 12):
-        page.mouse.move(box["x"] + 20 + step * 20, box["y"] + box["height"] / 2 + (-1) ** step * 15)
+    for stroke in range(1, 12):
+        page.mouse.move(pad["x"] + 20 + stroke * 20, middle + (15 if stroke % 2 else -15))
     page.mouse.up()
     page.get_by_role("button", name="Sign the voucher").click()
     expect(page.locator("h1 .badge").first).to_have_text("Signed by customer")
