@@ -2,6 +2,11 @@
 
 from rest_framework.routers import SimpleRouter
 
+from shouhou.dispatch.api import PlanViewSet, PositionViewSet, TechnicianViewSet
+
 router = SimpleRouter()
+router.register("dispatch/technicians", TechnicianViewSet, basename="dispatch-technician")
+router.register("dispatch/plans", PlanViewSet, basename="dispatch-plan")
+router.register("dispatch/positions", PositionViewSet, basename="dispatch-position")
 
 urlpatterns = [*router.urls]

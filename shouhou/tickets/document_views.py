@@ -11,6 +11,7 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views import View
@@ -112,7 +113,7 @@ class SignVoucherView(LoginRequiredMixin, PermissionRequiredMixin, FormView):
             title=gettext("Customer signature for %(number)s") % {"number": order.number},
             state_error=state_error,
             voucher_url=reverse("ticket_documents:voucher-pdf", args=[order.pk]),
-            back_url=order.get_absolute_url(),
+            back_url=self.next_url(),
             **documents.work_order_lines(order),
         )
         return context
@@ -130,4 +131,12 @@ class SignVoucherView(LoginRequiredMixin, PermissionRequiredMixin, FormView):
             add_service_error(form, error)
             return self.form_invalid(form)
         messages.success(self.request, gettext("The customer signed the service voucher."))
-        return HttpResponseRedirect(self.work_order.get_absolute_url())
+        return HttpResponseRedirect(self.next_url())
+
+    def next_url(self) -> str:
+        """Back where the signing started (the technician's phone page), if that is ours."""
+        wanted = self.request.POST.get("next") or self.request.GET.get("next", "")
+        safe = url_has_allowed_host_and_scheme(
+            wanted, allowed_hosts={self.request.get_host()}, require_https=self.request.is_secure()
+        )
+        return wanted if wanted and safe else self.work_order.get_absolute_url()
