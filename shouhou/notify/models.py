@@ -52,12 +52,16 @@ class DeliveryStatus(models.TextChoices):
 class Notification(models.Model):
     """One message to one person on one channel."""
 
+    # A user of the system, or (for customers, who have no login) just a name and an address.
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("recipient"),
+        null=True,
+        blank=True,
         on_delete=models.CASCADE,
         related_name="notifications",
     )
+    recipient_name = models.CharField(_("recipient's name"), max_length=100, blank=True)
     channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
     template_code = models.CharField(_("template"), max_length=50)
     subject = models.CharField(_("subject"), max_length=200, blank=True)
@@ -97,7 +101,8 @@ class Notification(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_channel_display()} → {self.recipient}: {self.subject or self.body[:30]}"
+        who = self.recipient or self.recipient_name or self.address
+        return f"{self.get_channel_display()} → {who}: {self.subject or self.body[:30]}"
 
     def get_absolute_url(self) -> str:
         return reverse("notify:open", args=[self.pk])

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 import uuid
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
@@ -42,9 +43,19 @@ def _address(user: User, channel: str) -> str | None:
     return ""
 
 
+@dataclass(frozen=True)
+class Address:
+    """Someone without a login (a customer): a name, and where email and SMS go."""
+
+    name: str
+    email: str = ""
+    phone: str = ""
+
+
 def queue_notification(
     *,
-    recipients: Iterable[User],
+    recipients: Iterable[User] = (),
+    addresses: Iterable[Address] = (),
     template_code: str,
     context: dict[str, Any],
     channels: Iterable[str] = (Channel.IN_APP, Channel.EMAIL, Channel.SMS),
@@ -54,7 +65,8 @@ def queue_notification(
 ) -> list[Notification]:
     """Write the messages into the outbox in the caller's transaction; delivery starts after it
     commits. A recipient without an email address or phone simply gets no email or SMS; the
-    same `dedupe_key` never queues the same message twice."""
+    same `dedupe_key` never queues the same message twice. `addresses` reach people without a
+    login by email and SMS (there is no in-app inbox for them)."""
     templates = {
         template.channel: template
         for template in MessageTemplate.objects.filter(
@@ -62,37 +74,48 @@ def queue_notification(
         )
     }
     now = timezone.now()
+    # (user or None, name, where it goes, the dedupe key's part for the person, channel)
+    targets: list[tuple[User | None, str, str, str, str]] = []
+    for member in recipients:
+        for channel in templates:
+            where = _address(member, channel)
+            if where is not None:
+                targets.append((member, "", where, str(member.pk), channel))
+    for person in addresses:
+        for channel in templates:
+            where = person.email if channel == Channel.EMAIL else ""
+            where = person.phone if channel == Channel.SMS else where
+            if where:
+                targets.append((None, person.name, where, f"to:{where}", channel))
     queued: list[Notification] = []
-    for user in recipients:
-        for channel, template in templates.items():
-            address = _address(user, channel)
-            if address is None:
-                continue
-            key = f"{dedupe_key}:{user.pk}:{channel}" if dedupe_key else None
-            if key and Notification.objects.filter(dedupe_key=key).exists():
-                continue
-            in_app = channel == Channel.IN_APP
-            notification = Notification(
-                recipient=user,
-                channel=channel,
-                template_code=template_code,
-                subject=_render(template.subject, context),
-                body=_render(template.body, context),
-                link=link,
-                address=address,
-                message_id=f"<{uuid.uuid4().hex}@{settings.NOTIFICATION_DOMAIN}>",
-                dedupe_key=key,
-                status=DeliveryStatus.SENT if in_app else DeliveryStatus.PENDING,
-                sent_at=now if in_app else None,
-                next_attempt_at=None if in_app else now,
-                organisation=organisation,
-            )
-            try:
-                with transaction.atomic():
-                    notification.save()
-            except IntegrityError:
-                continue  # queued concurrently under the same key
-            queued.append(notification)
+    for user, name, address, key_part, channel in targets:
+        template = templates[channel]
+        key = f"{dedupe_key}:{key_part}:{channel}" if dedupe_key else None
+        if key and Notification.objects.filter(dedupe_key=key).exists():
+            continue
+        in_app = channel == Channel.IN_APP
+        notification = Notification(
+            recipient=user,
+            recipient_name=name[:100],
+            channel=channel,
+            template_code=template_code,
+            subject=_render(template.subject, context),
+            body=_render(template.body, context),
+            link=link,
+            address=address,
+            message_id=f"<{uuid.uuid4().hex}@{settings.NOTIFICATION_DOMAIN}>",
+            dedupe_key=key,
+            status=DeliveryStatus.SENT if in_app else DeliveryStatus.PENDING,
+            sent_at=now if in_app else None,
+            next_attempt_at=None if in_app else now,
+            organisation=organisation,
+        )
+        try:
+            with transaction.atomic():
+                notification.save()
+        except IntegrityError:
+            continue  # queued concurrently under the same key
+        queued.append(notification)
     if any(n.status == DeliveryStatus.PENDING for n in queued):
         transaction.on_commit(_enqueue_delivery)
     return queued
