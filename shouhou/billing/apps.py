@@ -1,3 +1,5 @@
+import datetime
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
@@ -8,6 +10,20 @@ class BillingConfig(AppConfig):
     verbose_name = _("Billing")
 
     def ready(self) -> None:
-        # Register role permissions (core.roles.register_role_permissions), navigation entries
-        # (core.context_processors.register_navigation), periodic jobs and autocomplete sources.
-        return None
+        from shouhou.billing import page_setup
+        from shouhou.core.context_processors import register_navigation
+        from shouhou.core.roles import register_role_permissions
+        from shouhou.core.scheduling import PeriodicJob, register_periodic_job
+
+        register_role_permissions(page_setup.ROLE_GRANTS)
+        register_navigation(
+            _("Invoices"), "billing:invoice-list", "billing.view_invoice", after="parts:stock"
+        )
+        page_setup.register_audit_verbs()
+        register_periodic_job(
+            PeriodicJob(
+                name="billing.expire_quotes",
+                task_path="shouhou.billing.tasks.expire_quotes_task",
+                every=datetime.timedelta(hours=1),
+            )
+        )

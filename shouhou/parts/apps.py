@@ -8,6 +8,13 @@ class PartsConfig(AppConfig):
     verbose_name = _("Parts")
 
     def ready(self) -> None:
-        # Register role permissions (core.roles.register_role_permissions), navigation entries
-        # (core.context_processors.register_navigation), periodic jobs and autocomplete sources.
-        return None
+        from shouhou.core.context_processors import register_navigation
+        from shouhou.core.roles import register_role_permissions
+        from shouhou.parts import page_setup
+
+        register_role_permissions(page_setup.ROLE_GRANTS)
+        register_navigation(
+            _("Parts"), "parts:stock", "parts.view_stocklevel", after="contracts:list"
+        )
+        page_setup.register_autocomplete_sources()
+        page_setup.register_audit_verbs()

@@ -17,7 +17,6 @@ from typing import Any
 
 import django_filters
 from django import forms
-from django.contrib.auth.models import AnonymousUser
 from django.db.models import Model, Prefetch, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -52,7 +51,7 @@ from shouhou.core.errors import ConflictError
 from shouhou.core.models import Organisation, User
 from shouhou.core.permissions import RoleModelPermissions
 from shouhou.core.schema import error_responses
-from shouhou.core.scoping import visible_organisations
+from shouhou.core.selectors import users_visible_to
 from shouhou.customers.models import Customer
 from shouhou.customers.selectors import customers_visible_to, sites_visible_to
 from shouhou.tickets import services
@@ -90,14 +89,6 @@ STALE_VERSION = _(
     "Someone else changed this record after you opened it. "
     "Reload the page to see their changes, then apply yours again."
 )
-
-
-def users_visible_to(*, user: User | AnonymousUser) -> QuerySet[User]:
-    """Active people of the organisations `user` sees: who may be named as technician, labour
-    worker or escalation target (the services then check that they qualify)."""
-    organisations = visible_organisations(user)
-    people = User.objects.filter(is_active=True)
-    return people if organisations is None else people.filter(organisation__in=organisations)
 
 
 def with_details(queryset: QuerySet[WorkOrder]) -> QuerySet[WorkOrder]:

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher
 
+from shouhou.billing.rules import printed_charges
 from shouhou.tickets.errors import TicketError
 from shouhou.tickets.models import (
     CarryInReceipt,
@@ -122,6 +123,7 @@ def voucher_pdf(*, work_order: WorkOrder) -> bytes:
         "number": voucher_number(work_order),
         "signature_url": _png_data_url(voucher) if voucher is not None else "",
         "issuer": work_order.handling_organisation,
+        "charges": printed_charges(work_order),
         **work_order_lines(work_order),
     }
     return render_pdf("tickets/pdf/voucher.html", context)

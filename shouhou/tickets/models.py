@@ -307,6 +307,18 @@ class PartLine(models.Model):
         choices=PartDisposition.choices,
         default=PartDisposition.RETURNED_TO_CUSTOMER,
     )
+    # A catalogue part is issued from stock (parts app); a free-text line is not.
+    part = models.ForeignKey(
+        "parts.Part",
+        verbose_name=_("catalogue part"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    unit_price = models.DecimalField(
+        _("unit price (yuan)"), max_digits=12, decimal_places=2, null=True, blank=True
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:

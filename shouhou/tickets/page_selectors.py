@@ -17,7 +17,7 @@ from shouhou.assets.models import Equipment
 from shouhou.core.audit import register_audit_labels
 from shouhou.core.autocomplete import AutocompleteSource, register
 from shouhou.core.models import Role, User
-from shouhou.core.scoping import visible_organisations
+from shouhou.core.selectors import users_visible_to
 from shouhou.customers.models import Contact, Customer
 from shouhou.sla.selectors import overdue
 from shouhou.tickets.models import (
@@ -36,17 +36,9 @@ from shouhou.tickets.workflow import ACTIONS, FINAL, HOLDING_GOODS
 # --- autocomplete: technicians and service directors ------------------------------------------
 
 
-def _users_in_visible_organisations(user: User | AnonymousUser) -> QuerySet[User]:
-    queryset = User.objects.filter(is_active=True).select_related("organisation")
-    organisations = visible_organisations(user)
-    if organisations is None:
-        return queryset
-    return queryset.filter(organisation__in=organisations.values("pk"))
-
-
 def technicians_visible_to(*, user: User | AnonymousUser) -> QuerySet[User]:
     """Active technicians of the organisations the user sees."""
-    return _users_in_visible_organisations(user).filter(role=Role.TECHNICIAN)
+    return users_visible_to(user=user).filter(role=Role.TECHNICIAN)
 
 
 def directors_visible_to(*, user: User | AnonymousUser) -> QuerySet[User]:
@@ -61,7 +53,7 @@ def directors_visible_to(*, user: User | AnonymousUser) -> QuerySet[User]:
         | Q(groups__permissions__in=permission)
         | Q(user_permissions__in=permission)
     ).values("pk")
-    return _users_in_visible_organisations(user).filter(pk__in=holders)
+    return users_visible_to(user=user).filter(pk__in=holders)
 
 
 def _user_search(base: QuerySet[User], term: str, params: dict[str, str]) -> QuerySet[User]:
@@ -268,7 +260,10 @@ TIMELINE_KEYS: dict[str, str | Promise] = {
 
 
 def register_timeline_labels() -> None:
-    register_audit_labels(actions=TIMELINE_VERBS, keys=TIMELINE_KEYS)
+    register_audit_labels(
+        actions={f"work_order.{verb}": label for verb, label in TIMELINE_VERBS.items()},
+        keys=TIMELINE_KEYS,
+    )
 
 
 # --- the list's saved views -------------------------------------------------------------------

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from shouhou.assets.models import Equipment
+from shouhou.billing.rules import ensure_repair_may_proceed
 from shouhou.contracts.selectors import contracts_in_force_for
 from shouhou.core.audit import created_changes, diff, record_audit, snapshot
 from shouhou.core.locking import lock_for_update, save_versioned
@@ -25,7 +26,10 @@ from shouhou.core.scoping import visible_organisations
 from shouhou.core.services import ensure_visible_organisation
 from shouhou.customers.models import Customer, Site
 from shouhou.customers.selectors import customers_visible_to
+from shouhou.feedback.services import invite_after_close
 from shouhou.notify.services import queue_notification
+from shouhou.parts.models import Part, Warehouse
+from shouhou.parts.services import issue_for_part_line, record_old_part, van_of
 from shouhou.sla.services import sync_clocks
 from shouhou.tickets.errors import TicketError, TicketErrorCode
 from shouhou.tickets.models import (
@@ -644,8 +648,9 @@ def sign_voucher(
 
 @transaction.atomic
 def close_work_order(*, work_order: WorkOrder, by: User, expected_version: int | None) -> WorkOrder:
-    """Close a signed order, or a phone fix (no signature to collect)."""
-    return _transition(
+    """Close a signed order, or a phone fix (no signature to collect); every closed call gets
+    an opinion survey (001 第十七条)."""
+    current = _transition(
         work_order,
         action=lambda order: (
             "close_without_signature" if order.status == WorkOrderStatus.RESOLVED else "close"
@@ -653,6 +658,8 @@ def close_work_order(*, work_order: WorkOrder, by: User, expected_version: int |
         by=by,
         expected_version=expected_version,
     )
+    invite_after_close(work_order=current, by=by)
+    return current
 
 
 @transaction.atomic
@@ -767,22 +774,39 @@ def add_part_line(
     work_order: WorkOrder,
     by: User,
     expected_version: int | None,
-    part_name: str,
+    part_name: str = "",
     quantity: int = 1,
     part_code: str = "",
     disposition: str = "",
+    part: Part | None = None,
+    warehouse: Warehouse | None = None,
 ) -> PartLine:
-    """Record a part replaced (配换零件) and what became of the old one."""
+    """Record a part replaced (配换零件) and what became of the old one. A catalogue part is
+    issued from stock (the warehouse given, else the technician's van) at its sale price, and on
+    a paid repair only once the customer accepted a quote; a free-text line moves no stock."""
     current = _line_target(work_order, expected_version, by)
+    if part is not None:
+        ensure_repair_may_proceed(current)
     line = PartLine(
         work_order=current,
-        part_name=part_name.strip(),
-        part_code=part_code.strip(),
+        part_name=part_name.strip() or (part.name if part is not None else ""),
+        part_code=part.code if part is not None else part_code.strip(),
         quantity=quantity,
+        part=part,
+        unit_price=part.sale_price if part is not None else None,
         **({"disposition": disposition} if disposition else {}),
     )
     line.full_clean()
     line.save()
+    if part is not None:
+        source = warehouse or van_of(current.technician) or van_of(by)
+        if source is None:
+            raise TicketError(
+                _("Choose the warehouse the part comes from: the technician has no van."),
+                field="warehouse",
+            )
+        issue_for_part_line(line=line, warehouse=source, by=by)
+    record_old_part(line=line, by=by)
     save_versioned(current, expected_version=current.version, fields=[])
     record_audit(
         actor=by,
