@@ -112,12 +112,8 @@ class VersionField(serializers.IntegerField):
     """The version the client read; required on updates for optimistic locking."""
 
     def __init__(self, **kwargs: Any) -> None:
-        super().__init__(
-            min_value=1,
-            max_value=MAX_VERSION,
-            help_text="The record's version as last read.",
-            **kwargs,
-        )
+        kwargs.setdefault("help_text", "The record's version as last read.")
+        super().__init__(min_value=1, max_value=MAX_VERSION, **kwargs)
 
 
 class OrganisationSerializer(serializers.ModelSerializer):

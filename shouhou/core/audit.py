@@ -153,5 +153,7 @@ def readable(entry: AuditEntry) -> ReadableEntry:
         else:
             label = str(FIELD_LABELS.get(name, name))
         rows.append(ReadableChange(field=label, old=_display(field, old), new=_display(field, new)))
+    # The full action ("work_order.accept") first, so that two apps' verbs never collide.
     verb = entry.action.rsplit(".", 1)[-1]
-    return ReadableEntry(entry=entry, action=str(ACTION_LABELS.get(verb, verb)), changes=rows)
+    action = ACTION_LABELS.get(entry.action) or ACTION_LABELS.get(verb) or verb
+    return ReadableEntry(entry=entry, action=str(action), changes=rows)

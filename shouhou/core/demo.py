@@ -43,6 +43,8 @@ from shouhou.assets.models import (
 )
 from shouhou.assets.services import DERIVED_FIELDS, EQUIPMENT_FIELDS, normalise_serial
 from shouhou.assets.warranty import add_months, warranty_end
+from shouhou.billing.demo import seed_billing
+from shouhou.complaints.demo import seed_complaint_demo
 from shouhou.contracts.models import (
     ContractKind,
     ContractStatus,
@@ -73,7 +75,11 @@ from shouhou.customers.models import (
     Zone,
 )
 from shouhou.customers.services import CONTACT_FIELDS, CUSTOMER_FIELDS, SITE_FIELDS
-from shouhou.tickets.demo import DemoStaff, WorkOrderSimulation
+from shouhou.dispatch.demo import DemoTechnician, seed_dispatch_demo
+from shouhou.dispatch.models import FieldVisit, TechnicianPosition
+from shouhou.feedback.demo import seed_feedback_demo
+from shouhou.parts.demo import seed_parts
+from shouhou.tickets.demo import DemoStaff, WorkOrderSimulation, pinned_clock
 from shouhou.tickets.models import LabourLine, PartLine, WorkOrder
 
 # The day the demo world stands on: purchase dates, contracts and warranties are spread around it.
@@ -82,7 +88,7 @@ DEMO_PASSWORD = "shouhou-demo"  # noqa: S105 - the published password of the dem
 # Where `make run` serves (the Procfile binds SHOUHOU_BIND, default 127.0.0.1:8000).
 DEMO_URL = f"http://{os.environ.get('SHOUHOU_BIND', '127.0.0.1:8000')}"
 # Bump when the generated rows change: the benchmark caches seeded databases under this version.
-GENERATOR_VERSION = 3
+GENERATOR_VERSION = 5
 BATCH_SIZE = 5000
 PROGRESS_EVERY = 100_000
 YEARS_OF_HISTORY = 5
@@ -674,6 +680,7 @@ class _Table:
 class _Generator:
     def __init__(self, *, volume: DemoVolume, seed: int, progress: Callable[[str], None]) -> None:
         self.volume = volume
+        self.seed = seed
         self.rng = random.Random(seed)  # noqa: S311 - reproducible demo data, not secrets
         self.progress = progress
         self.summary = DemoSummary()
@@ -707,6 +714,8 @@ class _Generator:
         self._contracts()
         self._reset_sequences()
         self._work_orders()
+        self._dispatch()
+        self._after_sales()
         self._update_statistics()
         return self.summary
 
@@ -1308,6 +1317,58 @@ class _Generator:
         )
         self.summary.counts["contracts"] = len(contracts)
         self.summary.counts["contract equipment"] = len(links)
+
+    # --- dispatch ---------------------------------------------------------------------------
+
+    def _dispatch(self) -> None:
+        """A dispatch profile for every technician, based near their organisation; with work
+        orders, the field visits their phones would have recorded (see dispatch/demo.py)."""
+        specs = {spec.code: spec for spec in ORGANISATIONS}
+        technicians = []
+        for person in DEMO_USERS + FIELD_TECHNICIANS:
+            if person.role != Role.TECHNICIAN:
+                continue
+            organisation = specs[person.organisation]
+            district = self._district_named(CITIES[organisation.city], organisation.district)
+            technicians.append(
+                DemoTechnician(
+                    user=self.users[person.username],
+                    organisation=self.organisations[person.organisation],
+                    latitude=district.latitude,
+                    longitude=district.longitude,
+                    is_provider=organisation.kind == PROVIDER,
+                )
+            )
+        until = datetime.datetime.combine(
+            BASE_DATE, WORK_ORDER_HORIZON, tzinfo=timezone.get_default_timezone()
+        )
+        counts = seed_dispatch_demo(
+            seed=self.seed,
+            technicians=technicians,
+            with_history=bool(self.volume.work_orders),
+            now=until,
+        )
+        self.summary.counts.update(counts)
+        if self.volume.work_orders:
+            self.analysed += [FieldVisit, TechnicianPosition]
+
+    def _after_sales(self) -> None:
+        """What happened after the repairs: survey answers and follow-up calls, complaints, the
+        parts stores and the money (each app's demo, played through its services)."""
+        if not self.volume.work_orders:
+            return
+        until = datetime.datetime.combine(
+            BASE_DATE, WORK_ORDER_HORIZON, tzinfo=timezone.get_default_timezone()
+        )
+        counts: dict[str, int] = {}
+        counts.update(seed_feedback_demo(seed=self.seed, until=until, progress=self.progress))
+        # The demo's "now" is the end of the simulated month, for these as for the work orders.
+        with pinned_clock(until):
+            counts.update(seed_complaint_demo(seed=self.seed))
+            counts.update(seed_parts(seed=self.seed))
+            counts.update(seed_billing(seed=self.seed))
+        self.progress(", ".join(f"{name}: {count}" for name, count in counts.items()))
+        self.summary.counts.update(counts)
 
     # --- work orders -------------------------------------------------------------------------
 

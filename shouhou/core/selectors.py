@@ -9,7 +9,7 @@ from django.db.models import Model, QuerySet
 from shouhou.core.audit import ReadableEntry, readable
 from shouhou.core.autocomplete import AutocompleteSource, register
 from shouhou.core.models import AuditEntry, Organisation, Region, User
-from shouhou.core.scoping import get_visible_or_404, scoped
+from shouhou.core.scoping import get_visible_or_404, scoped, visible_organisations
 
 AUDIT_TRAIL_LENGTH = 50
 
@@ -21,6 +21,17 @@ def organisations_visible_to(*, user: User | AnonymousUser) -> QuerySet[Organisa
 
 def organisation_for_user(*, user: User | AnonymousUser, organisation_id: int) -> Organisation:
     return get_visible_or_404(organisations_visible_to(user=user), user, pk=organisation_id)
+
+
+def users_visible_to(*, user: User | AnonymousUser) -> QuerySet[User]:
+    """Active people of the organisations `user` sees (whom they may assign, name or notify)."""
+    people = User.objects.filter(is_active=True).select_related("organisation")
+    organisations = visible_organisations(user)
+    return (
+        people
+        if organisations is None
+        else people.filter(organisation__in=organisations.values("pk"))
+    )
 
 
 def organisation_search(*, user: User, term: str, params: dict[str, str]) -> QuerySet[Organisation]:

@@ -264,3 +264,17 @@ def test_small_seed_has_a_month_of_work_orders_in_every_state() -> None:
         ).values_list("action", flat=True)
     )
     assert {"work_order.registered", "work_order.voucher_signed"} <= actions
+    # After the repairs: surveys answered, follow-up calls made, complaints, parts and money.
+    from shouhou.billing.models import Invoice, Quote
+    from shouhou.complaints.models import ComplaintCase
+    from shouhou.feedback.models import FollowUp, SurveyAnswer, SurveyInvitation
+    from shouhou.parts.models import StockMovement
+
+    closed = orders.filter(status=WorkOrderStatus.CLOSED)
+    assert SurveyInvitation.objects.filter(work_order__in=closed).count() == closed.count()
+    assert SurveyAnswer.objects.exists()
+    assert FollowUp.objects.exists()
+    assert ComplaintCase.objects.exists()
+    assert StockMovement.objects.exists()
+    assert Quote.objects.exists()
+    assert Invoice.objects.exists()

@@ -15,7 +15,7 @@ from django.core.management import call_command
 SOURCE = Path(settings.BASE_DIR) / "shouhou"
 PO_FILE = SOURCE / "locale" / "zh_Hans" / "LC_MESSAGES" / "django.po"
 ENTRY = re.compile(
-    r'^(#, .*\n)?(?:#.*\n)*msgid "(.*)"\n(?:".*"\n)*'
+    r'^(#, .*\n)?(?:#.*\n)*(?:msgctxt "(.*)"\n)?msgid "(.*)"\n(?:".*"\n)*'
     r'(?:msgid_plural .*\n(?:".*"\n)*)?msgstr(?:\[0\])? "(.*)"',
     re.M,
 )
@@ -23,7 +23,7 @@ ENTRY = re.compile(
 
 def untranslated(po_text: str) -> list[str]:
     missing = []
-    for flags, msgid, msgstr in ENTRY.findall(po_text):
+    for flags, _context, msgid, msgstr in ENTRY.findall(po_text):
         if msgid == "" and msgstr == "":
             continue  # the header, or a multi-line msgid whose first line is empty
         if not msgstr or "fuzzy" in flags:
@@ -38,8 +38,11 @@ def test_shipped_catalogue_is_complete_and_compiled() -> None:
         catalogue = gettext.GNUTranslations(compiled)
     stale = [
         msgid
-        for _, msgid, msgstr in ENTRY.findall(text)
-        if msgid and "\\" not in msgid and catalogue.gettext(msgid) != msgstr.replace('\\"', '"')
+        for _, context, msgid, msgstr in ENTRY.findall(text)
+        if msgid
+        and "\\" not in msgid
+        and (catalogue.pgettext(context, msgid) if context else catalogue.gettext(msgid))
+        != msgstr.replace('\\"', '"')
     ]
     assert stale == [], "the .mo is older than the .po: run `make messages`"
 
