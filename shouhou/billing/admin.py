@@ -58,6 +58,7 @@ class BillingSettingsAdmin(admin.ModelAdmin):
         "expensive_part_price",
         "on_site_cash_limit",
         "payment_terms_days",
+        "labour_cost_per_hour",
     ]
 
     def has_add_permission(self, request: HttpRequest) -> bool:

@@ -17,7 +17,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from shouhou.billing.models import Invoice, InvoiceLine
-from shouhou.billing.selectors import AgeingReport, RevenueRow
+from shouhou.billing.selectors import AgeingReport, CostReport, RevenueRow
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CHUNK = 2000
@@ -175,3 +175,98 @@ def revenue_workbook(
             ]
         )
     return _response(workbook, f"revenue-{start:%Y%m%d}-{end:%Y%m%d}")
+
+
+def _money_columns(sheet: Any, columns: str, *, from_row: int) -> None:
+    for column in columns:
+        for cell in sheet[column][from_row - 1 :]:
+            cell.number_format = "0.00"
+
+
+def cost_workbook(report: CostReport) -> HttpResponse:
+    """Two sheets: the costs by region and month with their total, then every work order."""
+    workbook = Workbook()
+    period = f"{report.start.isoformat()} – {report.end.isoformat()}"
+    sheet = _sheet(workbook, _("By region"))
+    sheet.append([_("Service cost"), period])
+    sheet.append([_("labour cost per hour (yuan)"), report.labour_cost_per_hour])
+    sheet.append([])
+    sheet.append(
+        [
+            _("month"),
+            _("region"),
+            _("work orders"),
+            _("parts cost (yuan)"),
+            _("labour hours"),
+            _("labour cost (yuan)"),
+            _("total cost (yuan)"),
+            _("charged (yuan)"),
+            _("margin (yuan)"),
+        ]
+    )
+    _bold_last_row(sheet)
+    first = sheet.max_row + 1
+    for row in report.regions:
+        sheet.append(
+            [
+                row.month.strftime("%Y-%m"),
+                row.region or _("No region"),
+                row.work_orders,
+                row.parts_cost,
+                row.labour_hours,
+                row.labour_cost,
+                row.total_cost,
+                row.charged,
+                row.margin,
+            ]
+        )
+    total = report.total
+    sheet.append(
+        [
+            _("Total"),
+            "",
+            total.work_orders,
+            total.parts_cost,
+            total.labour_hours,
+            total.labour_cost,
+            total.total_cost,
+            total.charged,
+            total.margin,
+        ]
+    )
+    _bold_last_row(sheet)
+    _money_columns(sheet, "DEFGHI", from_row=first)
+
+    orders = workbook.create_sheet(_("By work order")[:31])
+    orders.append(
+        [
+            _("work order"),
+            _("done on"),
+            _("region"),
+            _("service category"),
+            _("parts cost (yuan)"),
+            _("labour hours"),
+            _("labour cost (yuan)"),
+            _("total cost (yuan)"),
+            _("charged (yuan)"),
+            _("margin (yuan)"),
+        ]
+    )
+    _bold_last_row(orders)
+    for cost in report.work_orders:
+        orders.append(
+            [
+                cost.number,
+                cost.done_on.isoformat(),
+                cost.region or _("No region"),
+                cost.category_label,
+                cost.parts_cost,
+                cost.labour_hours,
+                cost.labour_cost,
+                cost.total_cost,
+                cost.charged,
+                cost.margin,
+            ]
+        )
+    _money_columns(orders, "EFGHIJ", from_row=2)
+    return _response(workbook, f"service-cost-{report.start:%Y%m%d}-{report.end:%Y%m%d}")

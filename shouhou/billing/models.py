@@ -92,6 +92,17 @@ class BillingSettings(models.Model):
     quote_required_for_paid_work = models.BooleanField(
         _("paid repairs need an accepted quote"), default=True
     )
+    labour_cost_per_hour = models.DecimalField(
+        _("labour cost per hour (yuan)"),
+        default=Decimal("80.00"),
+        validators=NOT_NEGATIVE,
+        help_text=_(
+            "What an hour of a technician's time costs the company; the service cost report "
+            "costs labour lines at this rate."
+        ),
+        max_digits=12,
+        decimal_places=2,
+    )
 
     class Meta:
         verbose_name = _("billing settings")

@@ -44,4 +44,5 @@ urlpatterns = [
     path("schedules/<int:pk>/edit/", views.FeeScheduleUpdateView.as_view(), name="schedule-update"),
     path("reports/ageing/", views.AgeingReportView.as_view(), name="ageing-report"),
     path("reports/revenue/", views.RevenueReportView.as_view(), name="revenue-report"),
+    path("reports/costs/", views.CostReportView.as_view(), name="cost-report"),
 ]

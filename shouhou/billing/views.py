@@ -1,6 +1,6 @@
 """Billing pages: the work order's money panel and its forms, quotes (and the customer's signed
 link), discounts awaiting approval, payments and the technicians' cash handover, invoices and
-their export for a tax system, fee schedules, receivables ageing and revenue."""
+their export for a tax system, fee schedules, receivables ageing, revenue and service cost."""
 
 from __future__ import annotations
 
@@ -50,7 +50,7 @@ from shouhou.billing.rules import schedule_of
 from shouhou.billing.workflow import quote_actions_for
 from shouhou.core.auth import acting_user
 from shouhou.core.errors import ShouhouError
-from shouhou.core.listing import Column, ScopedListView, SortOption
+from shouhou.core.listing import Column, Page, ScopedListView, SortOption
 from shouhou.core.models import User
 from shouhou.core.selectors import audit_trail
 from shouhou.core.views import ServiceFormView
@@ -714,4 +714,60 @@ class RevenueReportView(LoginRequiredMixin, PermissionRequiredMixin, View):
             request,
             "billing/revenue_report.html",
             {"form": form, "rows": rows, "start": start, "end": end, "tab": "reports"},
+        )
+
+
+COST_PAGE_SIZE = 50
+
+
+def _page_of(rows: list[Any], *, page: Any, size: int) -> Page:
+    try:
+        number = max(1, int(page))
+    except (TypeError, ValueError):
+        number = 1
+    offset = (number - 1) * size
+    return Page(
+        rows=rows[offset : offset + size],
+        number=number,
+        size=size,
+        has_next=len(rows) > offset + size,
+    )
+
+
+def _reversed_sort(key: str) -> str:
+    return key[1:] if key.startswith("-") else f"-{key}"
+
+
+class CostReportView(LoginRequiredMixin, PermissionRequiredMixin, View):
+    """Service cost (服务成本) by region and month, then per work order, sorted and paged."""
+
+    permission_required = B.VIEW_REPORTS
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        form, start, end = _period(request)
+        report = selectors.service_cost_report(
+            user=request.user, start=start, end=end, sort=request.GET.get("sort", "")
+        )
+        if request.GET.get("export") == "xlsx":
+            return exports.cost_workbook(report)
+        period = f"start={start:%Y-%m-%d}&end={end:%Y-%m-%d}"
+        # a column header sorts by it (numbers up, costs down, margins up: the losses first);
+        # a second click turns the order round
+        sort_links = {
+            column: _reversed_sort(first) if report.sort == first else first
+            for column, first in (("number", "number"), ("cost", "-cost"), ("margin", "margin"))
+        }
+        return render(
+            request,
+            "billing/cost_report.html",
+            {
+                "form": form,
+                "report": report,
+                "page": _page_of(
+                    report.work_orders, page=request.GET.get("page"), size=COST_PAGE_SIZE
+                ),
+                "period": period,
+                "sort_links": sort_links,
+                "tab": "reports",
+            },
         )
