@@ -35,7 +35,7 @@ from shouhou.contracts.models import ContractStatus, MaintenanceContract
 from shouhou.core.models import User
 from shouhou.core.scoping import get_visible_or_404, scope_filter, scoped
 from shouhou.parts.models import MovementKind
-from shouhou.parts.selectors import _top_regions, movements_visible_to
+from shouhou.parts.selectors import movements_visible_to, top_regions
 from shouhou.tickets.models import LabourLine, ServiceCategory, WorkOrder, WorkOrderStatus
 from shouhou.tickets.selectors import work_orders_visible_to
 
@@ -473,7 +473,7 @@ def service_cost_report(
     rate = billing_settings().labour_cost_per_hour
     orders = work_orders_done_between(user=user, start=start, end=end)
     order_ids = orders.values("pk")
-    tops = _top_regions()
+    tops = top_regions()
     costs: dict[int, WorkOrderCost] = {}
     rows = orders.annotate(
         region_id=Coalesce("site__region_id", "customer__region_id")

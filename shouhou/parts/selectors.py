@@ -241,7 +241,7 @@ class UsageReport:
         return row
 
 
-def _top_regions() -> dict[int, Region]:
+def top_regions() -> dict[int, Region]:
     """Each region's top-level ancestor (东北, 华东… or the province), by region id."""
     regions = {region.pk: region for region in Region.objects.all()}
     tops: dict[int, Region] = {}
@@ -275,7 +275,7 @@ def parts_usage_report(
         )
         .values("region_id", "work_order__is_in_warranty", "at", "quantity", "unit_cost")
     )
-    tops = _top_regions()
+    tops = top_regions()
     rows: dict[tuple[str, datetime.date], UsageRow] = {}
     for movement in movements.iterator(chunk_size=2000):
         region = tops.get(movement["region_id"]) if movement["region_id"] else None

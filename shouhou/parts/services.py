@@ -535,11 +535,20 @@ def return_from_work_order(
             % {"count": issued, "part": part, "order": work_order},
             field="quantity",
         )
+    # Back at the cost it went out at (the latest issue), so that an issue and its return
+    # cancel in the cost reports even when the catalogue cost changed in between.
+    issued_at_cost = (
+        StockMovement.objects.filter(work_order=work_order, part=part, kind=MovementKind.ISSUE)
+        .order_by("-id")
+        .values_list("unit_cost", flat=True)
+        .first()
+    )
     return _book(
         level,
         kind=MovementKind.RETURN,
         quantity=quantity,
         by=by,
+        unit_cost=issued_at_cost,
         work_order=work_order,
         reference=work_order.number,
         note=note.strip(),

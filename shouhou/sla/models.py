@@ -9,6 +9,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from shouhou.contracts.models import ServiceLevel
 from shouhou.core.models import Organisation, Scope, TimeStampedModel
@@ -117,7 +118,7 @@ class StatutoryDay(models.Model):
 
 
 class CalendarDayKind(models.TextChoices):
-    CLOSED = "closed", _("Closed")
+    CLOSED = "closed", pgettext_lazy("calendar day", "Closed")
     WORKING = "working", _("Extra working day")
 
 

@@ -279,6 +279,25 @@ def test_return_puts_back_at_most_what_was_issued(van, part, dispatcher, technic
     )
 
 
+def test_a_return_is_booked_at_the_cost_it_was_issued_at(
+    van, part, dispatcher, technician, order
+) -> None:
+    stock(van, part, 2, by=dispatcher)
+    ticket_services.add_part_line(
+        work_order=order, by=technician, expected_version=order.version, part=part, quantity=1
+    )
+    issued_cost = part.unit_cost
+    # the catalogue cost changes between the issue and the return
+    type(part).objects.filter(pk=part.pk).update(unit_cost=issued_cost + Decimal("7.50"))
+    part.refresh_from_db()
+
+    movement = services.return_from_work_order(
+        work_order=order, part=part, warehouse=van, quantity=1, by=technician
+    )
+
+    assert movement.unit_cost == issued_cost
+
+
 def test_movements_are_append_only(central, part, dispatcher) -> None:
     movement = stock(central, part, 2, by=dispatcher)
 
