@@ -94,6 +94,22 @@ SHOTS = [
     Shot("contracts", "/contracts/"),
     Shot("contract-detail", "/contracts/", first_row_link, full_page=True),
     Shot("import", "/imports/new/"),
+    # The lists and reports of the later areas (their pages in particular states, the phone
+    # pages among them, were photographed from test scenarios and are not regenerated here).
+    Shot("dispatch-board", "/dispatch/", full_page=True),
+    Shot("feedback-invitations", "/feedback/"),
+    Shot("feedback-follow-up-queue", "/feedback/follow-ups/", full_page=True),
+    Shot("complaints-list", "/complaints/"),
+    Shot("complaints-reports", "/complaints/reports/", full_page=True),
+    Shot("complaints-ledger", "/complaints/ledger/"),
+    Shot("parts-stock", "/parts/"),
+    Shot("parts-catalogue", "/parts/catalogue/"),
+    Shot("parts-requests", "/parts/requests/"),
+    Shot("billing-invoices", "/billing/"),
+    Shot("billing-cost-report", "/billing/reports/costs/"),
+    Shot("billing-revenue", "/billing/reports/revenue/"),
+    Shot("billing-ageing", "/billing/reports/ageing/"),
+    Shot("billing-cash", "/billing/cash/"),
     Shot("operations", "/operations/"),
     Shot("api-docs", "/api/docs/"),
 ]
