@@ -254,16 +254,6 @@ class QuoteDecisionInput(StrictSerializer):
     reason = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
 
 
-class InputMixin:
-    """Parse an action's body with the request in the context (scoped ids need it)."""
-
-    def _valid(self, serializer_class: type[serializers.Serializer], data: Any) -> dict[str, Any]:
-        context = self.get_serializer_context()  # type: ignore[attr-defined]
-        serializer = serializer_class(data=data, context=context)
-        serializer.is_valid(raise_exception=True)
-        return dict(serializer.validated_data)
-
-
 @extend_schema_view(
     create=extend_schema(
         request=QuoteInput,
@@ -272,7 +262,7 @@ class InputMixin:
         "withdrawn). Plan its parts, then send it.",
     )
 )
-class QuoteViewSet(InputMixin, ServiceCreateMixin, ServiceViewSet):
+class QuoteViewSet(ServiceCreateMixin, ServiceViewSet):
     """Quotes for paid repairs: the repair starts only after the customer accepts."""
 
     selector = staticmethod(
@@ -307,7 +297,7 @@ class QuoteViewSet(InputMixin, ServiceCreateMixin, ServiceViewSet):
     @action(detail=True, methods=["post"])
     def parts(self, request: Request, pk: str | None = None) -> Response:
         quote = self.get_object()
-        data = self._valid(QuotePartInput, request.data)
+        data = self.validated(QuotePartInput, request.data)
         services.plan_quote_part(
             quote=quote, by=acting_user(request), expected_version=data.pop("version"), **data
         )
@@ -321,7 +311,7 @@ class QuoteViewSet(InputMixin, ServiceCreateMixin, ServiceViewSet):
     @action(detail=True, methods=["post"])
     def send(self, request: Request, pk: str | None = None) -> Response:
         quote = self.get_object()
-        data = self._valid(VersionInput, request.data)
+        data = self.validated(VersionInput, request.data)
         services.send_quote(quote=quote, by=acting_user(request), expected_version=data["version"])
         return self._answer(quote)
 
@@ -333,7 +323,7 @@ class QuoteViewSet(InputMixin, ServiceCreateMixin, ServiceViewSet):
     @action(detail=True, methods=["post"])
     def withdraw(self, request: Request, pk: str | None = None) -> Response:
         quote = self.get_object()
-        data = self._valid(VersionInput, request.data)
+        data = self.validated(VersionInput, request.data)
         services.withdraw_quote(
             quote=quote, by=acting_user(request), expected_version=data["version"]
         )
@@ -348,7 +338,7 @@ class QuoteViewSet(InputMixin, ServiceCreateMixin, ServiceViewSet):
     @action(detail=True, methods=["post"])
     def decision(self, request: Request, pk: str | None = None) -> Response:
         quote = self.get_object()
-        data = self._valid(QuoteDecisionInput, request.data)
+        data = self.validated(QuoteDecisionInput, request.data)
         services.decide_quote(
             quote=quote,
             by=acting_user(request),
@@ -410,7 +400,7 @@ class AdjustmentDecisionInput(StrictSerializer):
         "role's approval limit, otherwise it waits for approval.",
     )
 )
-class AdjustmentViewSet(InputMixin, ServiceCreateMixin, ServiceViewSet):
+class AdjustmentViewSet(ServiceCreateMixin, ServiceViewSet):
     selector = staticmethod(selectors.adjustments_visible_to)
     serializer_class = AdjustmentSerializer
     input_serializer_class = AdjustmentInput
@@ -436,7 +426,7 @@ class AdjustmentViewSet(InputMixin, ServiceCreateMixin, ServiceViewSet):
     @action(detail=True, methods=["post"])
     def decision(self, request: Request, pk: str | None = None) -> Response:
         adjustment = self.get_object()
-        data = self._valid(AdjustmentDecisionInput, request.data)
+        data = self.validated(AdjustmentDecisionInput, request.data)
         services.decide_adjustment(
             adjustment=adjustment,
             by=acting_user(request),
@@ -614,7 +604,7 @@ class VoidInput(StrictSerializer):
         "received for it counts towards the invoice.",
     )
 )
-class InvoiceViewSet(InputMixin, ServiceCreateMixin, ServiceViewSet):
+class InvoiceViewSet(ServiceCreateMixin, ServiceViewSet):
     selector = staticmethod(
         lambda *, user: selectors.invoices_visible_to(user=user).prefetch_related("lines")
     )
@@ -642,7 +632,7 @@ class InvoiceViewSet(InputMixin, ServiceCreateMixin, ServiceViewSet):
     @action(detail=True, methods=["post"])
     def void(self, request: Request, pk: str | None = None) -> Response:
         invoice = self.get_object()
-        data = self._valid(VoidInput, request.data)
+        data = self.validated(VoidInput, request.data)
         services.void_invoice(
             invoice=invoice,
             by=acting_user(request),

@@ -56,9 +56,10 @@ from shouhou.core.api import (
     ServiceUpdateMixin,
     ServiceViewSet,
     VersionField,
+    json_object,
 )
 from shouhou.core.auth import acting_user
-from shouhou.core.errors import ConflictError
+from shouhou.core.locking import ensure_current
 from shouhou.core.models import User
 from shouhou.core.permissions import RoleModelPermissions
 from shouhou.core.schema import error_responses
@@ -69,10 +70,6 @@ from shouhou.tickets.selectors import work_orders_visible_to
 LONG_TEXT_MAX = 4000
 MONEY: dict[str, Any] = {"max_digits": 12, "decimal_places": 2, "min_value": Decimal("0.00")}
 CLOCK_SKEW = datetime.timedelta(minutes=5)
-STALE_VERSION = _(
-    "Someone else changed this record after you opened it. "
-    "Reload the page to see their changes, then apply yours again."
-)
 UNKNOWN_FIELD = _("Unknown field.")
 # The largest id of a 64-bit key: larger numbers are no ids.
 MAX_ID = 2**63 - 1
@@ -540,11 +537,6 @@ class ComplaintPermissions(RoleModelPermissions):
         )
 
 
-def _ensure_current(case: ComplaintCase, version: int) -> None:
-    if case.version != version:
-        raise ConflictError(STALE_VERSION)
-
-
 def _detail_write(
     request: Any, *, status_code: int = 200, description: str
 ) -> Callable[[Any], Any]:
@@ -617,7 +609,7 @@ class ComplaintViewSet(ServiceCreateMixin, ServiceUpdateMixin, ServiceViewSet):
 
     def update_object(self, instance: Any, data: dict[str, Any], version: int) -> Model:
         if "staff_involved" not in data:  # nothing to change: the case as it is, if current
-            _ensure_current(instance, version)
+            ensure_current(instance, version)
             return instance
         return services.update_staff_involved(
             case=instance,
@@ -625,11 +617,6 @@ class ComplaintViewSet(ServiceCreateMixin, ServiceUpdateMixin, ServiceViewSet):
             expected_version=version,
             staff_involved=data["staff_involved"],
         )
-
-    def _valid(self, serializer_class: type[serializers.Serializer], data: Any) -> dict[str, Any]:
-        serializer = serializer_class(data=data, context=self.get_serializer_context())
-        serializer.is_valid(raise_exception=True)
-        return dict(serializer.validated_data)
 
     @_detail_write(
         PolymorphicProxySerializer(
@@ -645,23 +632,12 @@ class ComplaintViewSet(ServiceCreateMixin, ServiceUpdateMixin, ServiceViewSet):
     @action(detail=True, methods=["post"])
     def transitions(self, request: Request, pk: str | None = None) -> Response:
         case = self.get_object()
-        if not isinstance(request.data, Mapping):
-            raise serializers.ValidationError(
-                {
-                    api_settings.NON_FIELD_ERRORS_KEY: [
-                        serializers.Serializer.default_error_messages["invalid"].format(
-                            datatype=type(request.data).__name__
-                        )
-                    ]
-                }
-            )
-        name = self._valid(TransitionChoiceSerializer, {"action": request.data.get("action")})[
-            "action"
-        ]
-        parameters = self._valid(TRANSITION_BODIES[name], request.data)
+        body = json_object(request.data)
+        name = self.validated(TransitionChoiceSerializer, {"action": body.get("action")})["action"]
+        parameters = self.validated(TRANSITION_BODIES[name], body)
         del parameters["action"]
         version = parameters.pop("version")
-        _ensure_current(case, version)
+        ensure_current(case, version)
         result = TRANSITIONS[name].service(
             case=case, by=acting_user(request), expected_version=version, **parameters
         )
@@ -675,7 +651,7 @@ class ComplaintViewSet(ServiceCreateMixin, ServiceUpdateMixin, ServiceViewSet):
     @action(detail=True, methods=["post"])
     def decision(self, request: Request, pk: str | None = None) -> Response:
         case = self.get_object()
-        data = self._valid(DecisionSerializer, request.data)
+        data = self.validated(DecisionSerializer, request.data)
         services.record_decision(
             case=case,
             by=acting_user(request),
@@ -701,7 +677,7 @@ class ComplaintViewSet(ServiceCreateMixin, ServiceUpdateMixin, ServiceViewSet):
     @action(detail=True, methods=["post"])
     def sanctions(self, request: Request, pk: str | None = None) -> Response:
         case = self.get_object()
-        data = self._valid(SanctionSerializer, request.data)
+        data = self.validated(SanctionSerializer, request.data)
         services.impose_sanction(
             case=case,
             by=acting_user(request),
@@ -717,7 +693,7 @@ class ComplaintViewSet(ServiceCreateMixin, ServiceUpdateMixin, ServiceViewSet):
     @action(detail=True, methods=["post"])
     def revisit(self, request: Request, pk: str | None = None) -> Response:
         case = self.get_object()
-        data = self._valid(RevisitInputSerializer, request.data)
+        data = self.validated(RevisitInputSerializer, request.data)
         revisit = selectors.revisit_of(case=case)
         if revisit is None:
             raise serializers.ValidationError(

@@ -3,7 +3,7 @@ that never counts, scoped related fields and one error format."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from django.db.models import Model, QuerySet
@@ -11,6 +11,7 @@ from django.http import Http404
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.settings import api_settings
 
 from shouhou.core.models import Organisation
 from shouhou.core.selectors import organisations_visible_to
@@ -67,6 +68,31 @@ class ServiceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
     def output(self, instance: Model, *, status_code: int = 200) -> Response:
         serializer = self.serializer_class(instance, context=self.get_serializer_context())
         return Response(serializer.data, status=status_code)
+
+    def validated(
+        self, serializer_class: type[serializers.Serializer], data: Any
+    ) -> dict[str, Any]:
+        """An action's body checked by `serializer_class`, with the request in the context
+        (scoped ids need it); 400 when it is invalid."""
+        serializer = serializer_class(data=data, context=self.get_serializer_context())
+        serializer.is_valid(raise_exception=True)
+        return dict(serializer.validated_data)
+
+
+def json_object(data: Any) -> Mapping[str, Any]:
+    """The request body, which must be a JSON object: anything else answers 400 with DRF's own
+    message, as a serializer would."""
+    if not isinstance(data, Mapping):
+        raise serializers.ValidationError(
+            {
+                api_settings.NON_FIELD_ERRORS_KEY: [
+                    serializers.Serializer.default_error_messages["invalid"].format(
+                        datatype=type(data).__name__
+                    )
+                ]
+            }
+        )
+    return data
 
 
 class ServiceCreateMixin:

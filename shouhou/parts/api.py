@@ -333,11 +333,6 @@ class StockMovementViewSet(ServiceViewSet):
         "returns": (("tickets.view_workorder", "tickets.work_workorder"), (P.MANAGE_STOCK,)),
     }
 
-    def _valid(self, serializer_class: type[serializers.Serializer], data: Any) -> dict[str, Any]:
-        serializer = serializer_class(data=data, context=self.get_serializer_context())
-        serializer.is_valid(raise_exception=True)
-        return dict(serializer.validated_data)
-
     @extend_schema(
         request=ReceiptInput,
         responses={201: StockMovementSerializer, **WRITE_ERRORS},
@@ -345,7 +340,7 @@ class StockMovementViewSet(ServiceViewSet):
     )
     @action(detail=False, methods=["post"])
     def receipts(self, request: Request) -> Response:
-        data = self._valid(ReceiptInput, request.data)
+        data = self.validated(ReceiptInput, request.data)
         movement = services.receive_stock(by=acting_user(request), **data)
         return Response(StockMovementSerializer(movement).data, status=201)
 
@@ -356,7 +351,7 @@ class StockMovementViewSet(ServiceViewSet):
     )
     @action(detail=False, methods=["post"])
     def transfers(self, request: Request) -> Response:
-        data = self._valid(TransferInput, request.data)
+        data = self.validated(TransferInput, request.data)
         outgoing, incoming = services.transfer_stock(
             source=data.pop("warehouse"), by=acting_user(request), **data
         )
@@ -369,7 +364,7 @@ class StockMovementViewSet(ServiceViewSet):
     )
     @action(detail=False, methods=["post"], url_path="write-offs")
     def write_offs(self, request: Request) -> Response:
-        data = self._valid(WriteOffInput, request.data)
+        data = self.validated(WriteOffInput, request.data)
         movement = services.write_off_stock(by=acting_user(request), **data)
         return Response(StockMovementSerializer(movement).data, status=201)
 
@@ -382,7 +377,7 @@ class StockMovementViewSet(ServiceViewSet):
     )
     @action(detail=False, methods=["post"])
     def issues(self, request: Request) -> Response:
-        data = self._valid(IssueInput, request.data)
+        data = self.validated(IssueInput, request.data)
         line = ticket_services.add_part_line(
             work_order=data.pop("work_order"),
             by=acting_user(request),
@@ -398,7 +393,7 @@ class StockMovementViewSet(ServiceViewSet):
     )
     @action(detail=False, methods=["post"])
     def returns(self, request: Request) -> Response:
-        data = self._valid(ReturnInput, request.data)
+        data = self.validated(ReturnInput, request.data)
         movement = services.return_from_work_order(by=acting_user(request), **data)
         return Response(StockMovementSerializer(movement).data, status=201)
 

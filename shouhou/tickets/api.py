@@ -34,7 +34,6 @@ from rest_framework.parsers import JSONParser, MultiPartParser
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.settings import api_settings
 
 from shouhou.assets.models import Equipment, ProductModel
 from shouhou.assets.selectors import equipment_visible_to, product_models
@@ -44,10 +43,11 @@ from shouhou.core.api import (
     ServiceUpdateMixin,
     ServiceViewSet,
     VersionField,
+    json_object,
     scoped_organisation_field,
 )
 from shouhou.core.auth import acting_user
-from shouhou.core.errors import ConflictError
+from shouhou.core.locking import ensure_current
 from shouhou.core.models import Organisation, User
 from shouhou.core.permissions import RoleModelPermissions
 from shouhou.core.schema import error_responses
@@ -85,10 +85,6 @@ SIGNATURE_TEXT_MAX = 700_000
 MAX_QUANTITY = 9999
 # A registered call may carry a time a little ahead of ours (the caller's clock).
 CLOCK_SKEW = datetime.timedelta(minutes=5)
-STALE_VERSION = _(
-    "Someone else changed this record after you opened it. "
-    "Reload the page to see their changes, then apply yours again."
-)
 
 
 def with_details(queryset: QuerySet[WorkOrder]) -> QuerySet[WorkOrder]:
@@ -787,11 +783,6 @@ class WorkOrderPermissions(RoleModelPermissions):
         )
 
 
-def _ensure_current(work_order: WorkOrder, version: int) -> None:
-    if work_order.version != version:
-        raise ConflictError(STALE_VERSION)
-
-
 # --- the API ----------------------------------------------------------------------------------
 
 DETAIL_WRITE_ERRORS = error_responses(400, 401, 403, 404, 409)
@@ -880,16 +871,11 @@ class WorkOrderViewSet(ServiceCreateMixin, ServiceUpdateMixin, ServiceViewSet):
 
     def update_object(self, instance: Any, data: dict[str, Any], version: int) -> Model:
         if not data:  # nothing to change: answer the order as it is, if the version is current
-            _ensure_current(instance, version)
+            ensure_current(instance, version)
             return instance
         return services.update_work_order(
             work_order=instance, by=acting_user(self.request), expected_version=version, **data
         )
-
-    def _valid(self, serializer_class: type[serializers.Serializer], data: Any) -> dict[str, Any]:
-        serializer = serializer_class(data=data, context=self.get_serializer_context())
-        serializer.is_valid(raise_exception=True)
-        return dict(serializer.validated_data)
 
     @_detail_write(
         PolymorphicProxySerializer(
@@ -905,24 +891,13 @@ class WorkOrderViewSet(ServiceCreateMixin, ServiceUpdateMixin, ServiceViewSet):
     @action(detail=True, methods=["post"])
     def transitions(self, request: Request, pk: str | None = None) -> Response:
         work_order = self.get_object()
-        if not isinstance(request.data, Mapping):
-            raise serializers.ValidationError(
-                {
-                    api_settings.NON_FIELD_ERRORS_KEY: [
-                        serializers.Serializer.default_error_messages["invalid"].format(
-                            datatype=type(request.data).__name__
-                        )
-                    ]
-                }
-            )
-        name = self._valid(TransitionChoiceSerializer, {"action": request.data.get("action")})[
-            "action"
-        ]
-        parameters = self._valid(TRANSITION_BODIES[name], request.data)
+        body = json_object(request.data)
+        name = self.validated(TransitionChoiceSerializer, {"action": body.get("action")})["action"]
+        parameters = self.validated(TRANSITION_BODIES[name], body)
         del parameters["action"]
         version = parameters.pop("version")
         user = acting_user(request)
-        _ensure_current(work_order, version)
+        ensure_current(work_order, version)
         transition = TRANSITIONS[name]
         if transition.check_named_action:
             # A dry run on a copy: refuses with the workflow's message, changes nothing.
@@ -937,7 +912,7 @@ class WorkOrderViewSet(ServiceCreateMixin, ServiceUpdateMixin, ServiceViewSet):
     @action(detail=True, methods=["post"])
     def sign(self, request: Request, pk: str | None = None) -> Response:
         work_order = self.get_object()
-        data = self._valid(SignSerializer, request.data)
+        data = self.validated(SignSerializer, request.data)
         services.sign_voucher(
             work_order=work_order,
             by=acting_user(request),
@@ -957,7 +932,7 @@ class WorkOrderViewSet(ServiceCreateMixin, ServiceUpdateMixin, ServiceViewSet):
     def labour(self, request: Request, pk: str | None = None) -> Response:
         work_order = self.get_object()
         user = acting_user(request)
-        data = self._valid(LabourSerializer, request.data)
+        data = self.validated(LabourSerializer, request.data)
         services.add_labour_line(
             work_order=work_order,
             by=user,
@@ -977,7 +952,7 @@ class WorkOrderViewSet(ServiceCreateMixin, ServiceUpdateMixin, ServiceViewSet):
     def parts(self, request: Request, pk: str | None = None) -> Response:
         work_order = self.get_object()
         user = acting_user(request)
-        data = self._valid(PartSerializer, request.data)
+        data = self.validated(PartSerializer, request.data)
         services.add_part_line(
             work_order=work_order, by=user, expected_version=data.pop("version"), **data
         )
@@ -992,7 +967,7 @@ class WorkOrderViewSet(ServiceCreateMixin, ServiceUpdateMixin, ServiceViewSet):
     @action(detail=True, methods=["post"], parser_classes=[MultiPartParser])
     def attachments(self, request: Request, pk: str | None = None) -> Response:
         work_order = self.get_object()
-        data = self._valid(AttachmentUploadSerializer, request.data)
+        data = self.validated(AttachmentUploadSerializer, request.data)
         services.add_attachment(work_order=work_order, by=acting_user(request), upload=data["file"])
         return self.output(work_order, status_code=201)
 
@@ -1000,7 +975,7 @@ class WorkOrderViewSet(ServiceCreateMixin, ServiceUpdateMixin, ServiceViewSet):
     @action(detail=True, methods=["post"])
     def category(self, request: Request, pk: str | None = None) -> Response:
         work_order = self.get_object()
-        data = self._valid(CategorySerializer, request.data)
+        data = self.validated(CategorySerializer, request.data)
         services.change_service_category(
             work_order=work_order,
             by=acting_user(request),
@@ -1014,7 +989,7 @@ class WorkOrderViewSet(ServiceCreateMixin, ServiceUpdateMixin, ServiceViewSet):
     @action(detail=True, methods=["post"])
     def mode(self, request: Request, pk: str | None = None) -> Response:
         work_order = self.get_object()
-        data = self._valid(ModeSerializer, request.data)
+        data = self.validated(ModeSerializer, request.data)
         services.change_resolution_mode(
             work_order=work_order,
             by=acting_user(request),
@@ -1030,7 +1005,7 @@ class WorkOrderViewSet(ServiceCreateMixin, ServiceUpdateMixin, ServiceViewSet):
     @action(detail=True, methods=["post"])
     def escalate(self, request: Request, pk: str | None = None) -> Response:
         work_order = self.get_object()
-        data = self._valid(EscalateSerializer, request.data)
+        data = self.validated(EscalateSerializer, request.data)
         services.escalate_work_order(
             work_order=work_order,
             by=acting_user(request),
@@ -1055,6 +1030,6 @@ class WorkOrderViewSet(ServiceCreateMixin, ServiceUpdateMixin, ServiceViewSet):
     )
     @action(detail=False, methods=["get"])
     def lookup(self, request: Request) -> Response:
-        term = self._valid(LookupQuerySerializer, request.query_params)["q"]
+        term = self.validated(LookupQuerySerializer, request.query_params)["q"]
         match: CallerMatch = caller_lookup(user=acting_user(request), term=term)
         return Response(CallerLookupSerializer(match).data)
