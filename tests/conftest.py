@@ -4,11 +4,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import freezegun
 import pytest
 from django.test import Client
 
 from shouhou.core.models import Organisation, OrganisationKind, Role, User
 from tests.core.factories import OrganisationFactory, UserFactory
+
+# pytest's own clock (test durations, timeouts) keeps real time while a test freezes the clock.
+freezegun.configure(extend_ignore_list=["_pytest"])
 
 
 @pytest.fixture(autouse=True)

@@ -159,11 +159,11 @@ def test_same_seed_gives_same_data() -> None:
     for _run in range(2):
         # Roll back to a savepoint between runs: each run starts from an empty database.
         with transaction.atomic():
-            seed(size="small", seed=11, work_orders=25)
+            seed(size="small", seed=11, work_orders=12)
             fingerprints.append(fingerprint())
             transaction.set_rollback(True)
     with transaction.atomic():
-        seed(size="small", seed=12, work_orders=25)
+        seed(size="small", seed=12, work_orders=12)
         other = fingerprint()
         transaction.set_rollback(True)
 
