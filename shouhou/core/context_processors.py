@@ -41,17 +41,58 @@ def register_navigation(
     NAVIGATION.insert(position, entry)
 
 
+# The top bar shows one menu per area; an entry's area follows from its URL namespace.
+NAVIGATION_GROUPS: list[tuple[str, Any]] = [
+    ("service", _("Service")),
+    ("dispatch", _("Dispatch")),
+    ("customers", _("Customers and equipment")),
+    ("voice", _("Feedback and complaints")),
+    ("money", _("Parts and money")),
+    ("admin", _("Administration")),
+]
+GROUP_OF_NAMESPACE = {
+    "tickets": "service",
+    "ticket_reports": "service",
+    "sla": "service",
+    "dispatch": "dispatch",
+    "customers": "customers",
+    "assets": "customers",
+    "contracts": "customers",
+    "feedback": "voice",
+    "complaints": "voice",
+    "parts": "money",
+    "billing": "money",
+}
+
+
 def navigation(request: HttpRequest) -> dict[str, Any]:
+    """The entries the user may open (`navigation`) and the same grouped into the top bar's
+    menus (`navigation_groups`); a menu with a single entry is shown as that entry."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
-        return {"navigation": []}
+        return {"navigation": [], "navigation_groups": []}
     entries: list[dict[str, Any]] = []
     for label, url_name, permission in NAVIGATION:
         permissions = (permission,) if isinstance(permission, str) else permission
         if any(user.has_perm(name) for name in permissions):
-            entries.append({"label": label, "url": reverse(url_name), "active": False})
+            group = GROUP_OF_NAMESPACE.get(url_name.split(":", 1)[0], "admin")
+            entries.append(
+                {"label": label, "url": reverse(url_name), "active": False, "group": group}
+            )
     # The entry whose address is the longest prefix of the page's is the current one.
     matching = [entry for entry in entries if request.path.startswith(entry["url"])]
     if matching:
         max(matching, key=lambda entry: len(entry["url"]))["active"] = True
-    return {"navigation": entries}
+    groups = []
+    for key, label in NAVIGATION_GROUPS:
+        members = [entry for entry in entries if entry["group"] == key]
+        if members:
+            groups.append(
+                {
+                    "key": key,
+                    "label": label,
+                    "entries": members,
+                    "active": any(entry["active"] for entry in members),
+                }
+            )
+    return {"navigation": entries, "navigation_groups": groups}

@@ -100,3 +100,30 @@ def test_history_reads_like_prose(client, org_tree, make_user) -> None:
 
     assert "grade</b>: C (ordinary) → A (core)" in page
     assert "organisation</b>: 某银行A分行 → 某银行B分行" in page
+
+
+def test_the_top_bar_groups_the_entries_into_menus(client, org_tree, make_user) -> None:
+    client.force_login(make_user(org_tree.hq, Role.ADMIN))
+    response = client.get(reverse("customers:list"))
+    groups = {group["key"]: group for group in response.context["navigation_groups"]}
+    assert [str(entry["label"]) for entry in groups["customers"]["entries"]][:2] == [
+        "Customers",
+        "Sites",
+    ]
+    assert groups["customers"]["active"]
+    assert not groups["service"]["active"]
+    assert 'class="navgroup active" data-group="customers"' in response.content.decode()
+    # every entry is in exactly one menu
+    grouped = [entry["url"] for group in groups.values() for entry in group["entries"]]
+    assert sorted(grouped) == sorted(entry["url"] for entry in response.context["navigation"])
+
+
+def test_a_menu_with_one_entry_is_a_plain_link(client, org_tree, make_user) -> None:
+    client.force_login(make_user(org_tree.service_centre, Role.TECHNICIAN))
+    response = client.get(reverse("core:home"))
+    single = [g for g in response.context["navigation_groups"] if len(g["entries"]) == 1]
+    assert single
+    page = response.content.decode()
+    for group in single:
+        assert f'data-group="{group["key"]}"' not in page
+        assert f'href="{group["entries"][0]["url"]}"' in page

@@ -39,7 +39,9 @@ def test_dispatcher_creates_a_customer(page: Page, hq_admin: User, org_tree: Org
     log_in(page, hq_admin)
 
     # when they open the customer list, click New and fill in the form
-    page.get_by_role("navigation").get_by_role("link", name="Customers").click()
+    navigation = page.get_by_role("navigation")
+    navigation.get_by_text("Customers and equipment").click()
+    navigation.get_by_role("link", name="Customers", exact=True).click()
     expect(page).to_have_url(re.compile(r"/customers/$"))
     page.locator(".pagehead").get_by_role("link", name="New", exact=True).click()
     expect(page).to_have_url(re.compile(r"/customers/new/$"))

@@ -67,3 +67,19 @@
   document.addEventListener("DOMContentLoaded", function () { init(document); });
   document.addEventListener("htmx:load", function (event) { init(event.target); });
 })();
+
+// The top bar's menus: one open at a time, closed by a click elsewhere or Escape.
+(function () {
+  "use strict";
+  function closeAll(except) {
+    document.querySelectorAll("details.navgroup[open]").forEach(function (menu) {
+      if (menu !== except) { menu.removeAttribute("open"); }
+    });
+  }
+  document.addEventListener("click", function (event) {
+    closeAll(event.target.closest ? event.target.closest("details.navgroup") : null);
+  });
+  document.addEventListener("keydown", function (event) {
+    if (event.key === "Escape") { closeAll(null); }
+  });
+})();
