@@ -1,5 +1,6 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class PartsConfig(AppConfig):
@@ -14,7 +15,10 @@ class PartsConfig(AppConfig):
 
         register_role_permissions(page_setup.ROLE_GRANTS)
         register_navigation(
-            _("Parts"), "parts:stock", "parts.view_stocklevel", after="contracts:list"
+            pgettext_lazy("stock of spare parts", "Parts stock"),
+            "parts:stock",
+            "parts.view_stocklevel",
+            after="contracts:list",
         )
         page_setup.register_autocomplete_sources()
         page_setup.register_audit_verbs()
