@@ -44,6 +44,7 @@ from shouhou.assets.models import (
 from shouhou.assets.services import DERIVED_FIELDS, EQUIPMENT_FIELDS, normalise_serial
 from shouhou.assets.warranty import add_months, warranty_end
 from shouhou.billing.demo import seed_billing
+from shouhou.billing.rules import is_customer_charged
 from shouhou.complaints.demo import seed_complaint_demo
 from shouhou.contracts.models import (
     ContractKind,
@@ -78,8 +79,11 @@ from shouhou.customers.services import CONTACT_FIELDS, CUSTOMER_FIELDS, SITE_FIE
 from shouhou.dispatch.demo import DemoTechnician, seed_dispatch_demo
 from shouhou.dispatch.models import FieldVisit, TechnicianPosition
 from shouhou.feedback.demo import seed_feedback_demo
+from shouhou.parts.demo import KEEPER as PARTS_KEEPER
 from shouhou.parts.demo import seed_parts
-from shouhou.tickets.demo import DemoStaff, WorkOrderSimulation, pinned_clock
+from shouhou.parts.models import Part, StockLevel, Warehouse, WarehouseKind
+from shouhou.parts.services import receive_stock, transfer_stock
+from shouhou.tickets.demo import FAULTS, DemoStaff, WorkOrderSimulation, pinned_clock
 from shouhou.tickets.models import LabourLine, PartLine, WorkOrder
 
 # The day the demo world stands on: purchase dates, contracts and warranties are spread around it.
@@ -713,6 +717,7 @@ class _Generator:
         self._equipment()
         self._contracts()
         self._reset_sequences()
+        self._parts_stores()
         self._work_orders()
         self._dispatch()
         self._after_sales()
@@ -1352,6 +1357,49 @@ class _Generator:
         if self.volume.work_orders:
             self.analysed += [FieldVisit, TechnicianPosition]
 
+    def _parts_stores(self) -> None:
+        """The parts catalogue (with every part the simulated repairs fit), the stores and the
+        technicians' vans, stocked on the first day of the simulated month."""
+        if not self.volume.work_orders:
+            return
+        first_day = datetime.datetime.combine(
+            BASE_DATE - datetime.timedelta(days=WORK_ORDER_DAYS),
+            datetime.time(8, 0),
+            tzinfo=timezone.get_default_timezone(),
+        )
+        fault_parts = [
+            part for faults in FAULTS.values() for fault in faults for part in fault.parts
+        ]
+        with pinned_clock(first_day):
+            counts = seed_parts(seed=self.seed, extra=fault_parts)
+        self.summary.counts.update(counts)
+
+    def _fit_from_van(
+        self, order: WorkOrder, technician: User, code: str, quantity: int
+    ) -> tuple[Part, Warehouse] | None:
+        """A repair the company pays for (warranty, contract) fits a catalogue part from the
+        technician's van, topped up from the centre's store when short; a charged repair keeps a
+        free-text line (its parts wait for the customer's quote)."""
+        part = Part.objects.filter(code=code).first()
+        van = Warehouse.objects.filter(technician=technician, kind=WarehouseKind.VAN).first()
+        store = Warehouse.objects.filter(
+            organisation_id=order.handling_organisation_id, kind=WarehouseKind.BRANCH
+        ).first()
+        if part is None or van is None or store is None or is_customer_charged(order):
+            return None
+        keeper = self.users[PARTS_KEEPER]
+        level = StockLevel.objects.filter(warehouse=van, part=part).first()
+        if level is None or level.available < quantity:
+            stored = StockLevel.objects.filter(warehouse=store, part=part).first()
+            if stored is None or stored.available < quantity + 1:
+                receive_stock(
+                    warehouse=store, part=part, quantity=10, by=keeper, reference="SHD-DEMO"
+                )
+            transfer_stock(
+                source=store, destination=van, part=part, quantity=quantity + 1, by=keeper
+            )
+        return part, van
+
     def _after_sales(self) -> None:
         """What happened after the repairs: survey answers and follow-up calls, complaints, the
         parts stores and the money (each app's demo, played through its services)."""
@@ -1365,7 +1413,6 @@ class _Generator:
         # The demo's "now" is the end of the simulated month, for these as for the work orders.
         with pinned_clock(until):
             counts.update(seed_complaint_demo(seed=self.seed))
-            counts.update(seed_parts(seed=self.seed))
             counts.update(seed_billing(seed=self.seed))
         self.progress(", ".join(f"{name}: {count}" for name, count in counts.items()))
         self.summary.counts.update(counts)
@@ -1403,6 +1450,7 @@ class _Generator:
             until=until,
             staff=staff,
             progress=self.progress,
+            catalogue_part=self._fit_from_van,
         )
         counts = simulation.run()
         for name in ("work orders", "labour lines", "part lines", "signed vouchers"):

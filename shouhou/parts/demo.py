@@ -7,6 +7,7 @@ The Chinese literals below are demo *data* (part names), not user-facing interfa
 from __future__ import annotations
 
 import random
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -46,8 +47,9 @@ STORES = (
 KEEPER = "demo_dispatcher"
 
 
-def seed_parts(*, seed: int = 1) -> dict[str, int]:
-    """Add the parts demo data once (nothing when the catalogue already has parts)."""
+def seed_parts(*, seed: int = 1, extra: Iterable[tuple[str, str]] = ()) -> dict[str, int]:
+    """Add the parts demo data once (nothing when the catalogue already has parts); `extra`
+    (code, name) pairs join the catalogue, warranty-covered, at a drawn cost."""
     if Part.objects.exists():
         return {}
     rng = random.Random(seed)  # noqa: S311 - demo data, not security
@@ -67,6 +69,23 @@ def seed_parts(*, seed: int = 1) -> dict[str, int]:
         )
         for spec in CATALOGUE
     ]
+    known = {spec.code for spec in CATALOGUE}
+    for code, name in sorted(set(extra)):
+        if code in known:
+            continue
+        known.add(code)
+        cost = Decimal(rng.randrange(20, 1200))
+        parts.append(
+            services.create_part(
+                by=admin,
+                code=code,
+                name=name,
+                unit_cost=cost,
+                sale_price=(cost * Decimal("1.6")).quantize(Decimal("1")),
+                is_warranty_covered=True,
+                supplier="原厂",
+            )
+        )
     stores: list[Warehouse] = []
     vans: list[Warehouse] = []
     for organisation_code, code, name in STORES:

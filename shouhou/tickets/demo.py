@@ -24,7 +24,7 @@ from collections import Counter
 from collections.abc import Callable, Generator, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from unittest import mock
 
 from django.utils import timezone
@@ -59,6 +59,14 @@ class DemoStaff:
     dispatcher: User  # dispatches and closes
     technicians: tuple[User, ...]
     director: User  # inspects repaired goods, receives escalations
+
+
+if TYPE_CHECKING:
+    from shouhou.parts.models import Part, Warehouse
+
+# (work order, technician, part code, quantity) -> the catalogue part and the van to issue it
+# from, or None for a free-text line (core.demo supplies it once the parts stores exist).
+CatalogueFitter = Callable[[WorkOrder, User, str, int], "tuple[Part, Warehouse] | None"]
 
 
 @dataclass(frozen=True)
@@ -260,8 +268,10 @@ class WorkOrderSimulation:
         until: datetime.datetime,
         staff: dict[int, DemoStaff],
         progress: Callable[[str], None] | None = None,
+        catalogue_part: CatalogueFitter | None = None,
     ) -> None:
         self.rng = rng
+        self.catalogue_part = catalogue_part
         self.progress = progress or (lambda _message: None)
         self.count = count
         self.days = days
@@ -449,17 +459,32 @@ class _Story:
 
     def parts(self) -> None:
         for code, name in self.plan.fault.parts:
-            services.add_part_line(
-                work_order=self.order,
-                by=self.worker,
-                expected_version=self.order.version,
-                part_name=name,
-                part_code=code,
-                quantity=self.rng.choice((1, 1, 1, 2)),
-                disposition=self.rng.choice(
-                    (PartDisposition.RETURNED_TO_CUSTOMER, PartDisposition.DISPOSED)
-                ),
+            quantity = self.rng.choice((1, 1, 1, 2))
+            disposition = self.rng.choice(
+                (PartDisposition.RETURNED_TO_CUSTOMER, PartDisposition.DISPOSED)
             )
+            fitter = self.simulation.catalogue_part
+            stock = fitter(self.order, self.worker, code, quantity) if fitter else None
+            if stock is not None:  # a catalogue part, issued from the technician's van
+                services.add_part_line(
+                    work_order=self.order,
+                    by=self.worker,
+                    expected_version=self.order.version,
+                    part=stock[0],
+                    warehouse=stock[1],
+                    quantity=quantity,
+                    disposition=disposition,
+                )
+            else:
+                services.add_part_line(
+                    work_order=self.order,
+                    by=self.worker,
+                    expected_version=self.order.version,
+                    part_name=name,
+                    part_code=code,
+                    quantity=quantity,
+                    disposition=disposition,
+                )
             self.refresh()
             self.simulation.counts["part lines"] += 1
 

@@ -26,6 +26,7 @@ from shouhou.core.numbering import next_number
 from shouhou.customers.models import Customer, Site
 from shouhou.tickets.models import (
     LabourLine,
+    PartLine,
     ResolutionMode,
     ServiceVoucher,
     WorkOrder,
@@ -275,6 +276,11 @@ def test_small_seed_has_a_month_of_work_orders_in_every_state() -> None:
     assert SurveyAnswer.objects.exists()
     assert FollowUp.objects.exists()
     assert ComplaintCase.objects.exists()
-    assert StockMovement.objects.exists()
+    # warranty and contract repairs fit catalogue parts from the vans, so they carry a cost
+    fitted = PartLine.objects.exclude(part=None).filter(work_order__in=closed)
+    assert fitted.exists()
+    assert StockMovement.objects.filter(part_line__in=fitted, kind="issue").count() == (
+        fitted.count()
+    )
     assert Quote.objects.exists()
     assert Invoice.objects.exists()
