@@ -25,6 +25,8 @@ from shouhou.complaints.models import (
     ComplaintCase,
     ComplaintType,
     Department,
+    Revisit,
+    RevisitOutcome,
     Severity,
     StaffProfile,
 )
@@ -68,6 +70,9 @@ REMEDIES = [
     ("exchange", "0.00", "更换同型号新机"),
     ("discount", "300.00", "下年度维保费用折让"),
 ]
+
+
+OUTCOMES = [RevisitOutcome.SATISFIED, RevisitOutcome.NOT_SATISFIED, RevisitOutcome.UNREACHABLE]
 
 
 @contextmanager
@@ -250,9 +255,39 @@ class ComplaintDemo:
                 case=case, by=handler, expected_version=None, reply="客户表示接受"
             )
         counts["closed"] += 1
+        self.revisit(case, moment, counts)
         if goal < 0.75 or department.code == "SALES":
             return
         self.decide(case, moment, department, counts)
+
+    def revisit(
+        self, case: ComplaintCase, accepted_at: datetime.datetime, counts: dict[str, int]
+    ) -> None:
+        """Most call-backs that fell due before the demo's now were made, on time or a little
+        late; the rest wait in the follow-up queue."""
+        revisit = Revisit.objects.filter(case=case).first()
+        if revisit is None or revisit.due_at >= self.now or self.rng.random() > 0.85:
+            return
+        called_at = max(
+            accepted_at + datetime.timedelta(hours=1),
+            revisit.due_at + datetime.timedelta(hours=self.rng.randint(-30, 6)),
+        )
+        with at(min(called_at, self.now)):
+            services.record_revisit(
+                revisit=revisit,
+                by=self.person("demo_followup"),
+                expected_version=None,
+                outcome=self.rng.choices(
+                    [
+                        RevisitOutcome.SATISFIED,
+                        RevisitOutcome.NOT_SATISFIED,
+                        RevisitOutcome.UNREACHABLE,
+                    ],
+                    weights=[75, 15, 10],
+                )[0],
+                note="回访客户，处理结果已落实",
+            )
+        counts["revisits"] = counts.get("revisits", 0) + 1
 
     def decide(
         self,

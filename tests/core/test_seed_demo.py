@@ -267,7 +267,7 @@ def test_small_seed_has_a_month_of_work_orders_in_every_state() -> None:
     assert {"work_order.registered", "work_order.voucher_signed"} <= actions
     # After the repairs: surveys answered, follow-up calls made, complaints, parts and money.
     from shouhou.billing.models import Invoice, Quote
-    from shouhou.complaints.models import ComplaintCase
+    from shouhou.complaints.models import ComplaintCase, Revisit
     from shouhou.feedback.models import FollowUp, SurveyAnswer, SurveyInvitation
     from shouhou.parts.models import StockMovement
 
@@ -276,6 +276,7 @@ def test_small_seed_has_a_month_of_work_orders_in_every_state() -> None:
     assert SurveyAnswer.objects.exists()
     assert FollowUp.objects.exists()
     assert ComplaintCase.objects.exists()
+    assert Revisit.objects.exclude(done_at=None).exists()  # the call-backs that fell due
     # warranty and contract repairs fit catalogue parts from the vans, so they carry a cost
     fitted = PartLine.objects.exclude(part=None).filter(work_order__in=closed)
     assert fitted.exists()
