@@ -121,3 +121,12 @@ def log_in(page: Page, user: User, password: str = TEST_PASSWORD) -> None:
     page.locator("input[name=password]").fill(password)
     page.locator("form button[type=submit]").click()
     expect(page.locator("form[action$='/accounts/logout/']")).to_be_visible()
+
+
+def switch_user(page: Page, user: User, password: str = TEST_PASSWORD) -> None:
+    """Another person takes the browser. Leave the page first: a request the old page still
+    makes (htmx) after the cookies are cleared would set a CSRF cookie that the login form's
+    token does not match."""
+    page.goto("about:blank")
+    page.context.clear_cookies()
+    log_in(page, user, password)

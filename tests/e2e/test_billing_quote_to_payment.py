@@ -15,7 +15,7 @@ from shouhou.core.models import Role, User
 from shouhou.parts.models import MovementKind, StockLevel, StockMovement
 from shouhou.tickets import services as ticket_services
 from tests.conftest import OrgTree
-from tests.e2e.conftest import log_in
+from tests.e2e.conftest import log_in, switch_user
 from tests.parts.conftest import dispatched_order
 from tests.parts.factories import PartFactory, stock, van_for
 from tests.tickets.test_documents import flat, pdf_text
@@ -108,8 +108,7 @@ def test_quote_accept_fit_invoice_and_pay(
     expect(panel).to_contain_text("450.00")
 
     # then the accountant invoices it and records the transfer
-    page.context.clear_cookies()
-    log_in(page, accountant)
+    switch_user(page, accountant)
     page.goto(order.get_absolute_url())
     open_panel_form(page, "invoice")
     page.locator("#money-form-invoice input[name=buyer_tax_number]").fill("91310000MA1")

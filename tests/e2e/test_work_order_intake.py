@@ -14,7 +14,7 @@ from shouhou.tickets.models import WorkOrder, WorkOrderStatus
 from tests.assets.factories import EquipmentFactory
 from tests.conftest import OrgTree
 from tests.customers.factories import CustomerFactory, SiteFactory
-from tests.e2e.conftest import log_in
+from tests.e2e.conftest import log_in, switch_user
 from tests.tickets.test_documents import flat, pdf_text
 
 
@@ -64,8 +64,7 @@ def test_call_registered_by_phone_lookup_and_dispatched(
 
     # and the technician, on a phone, accepts it with one tap
     page.set_viewport_size({"width": 390, "height": 844})
-    page.context.clear_cookies()
-    log_in(page, technician)
+    switch_user(page, technician)
     page.goto(f"/work-orders/{order.pk}/")
     accept = page.get_by_role("button", name="Accept", exact=True)
     assert accept.bounding_box()["width"] > 300  # type: ignore[index]
