@@ -78,12 +78,7 @@ class EquipmentCreateView(ServiceFormView):
     form_class = EquipmentForm
     title = _("New equipment")
 
-    def get_initial(self) -> dict[str, Any]:
-        initial = super().get_initial()
-        for name in ("customer", "site"):
-            if (value := self.request.GET.get(name, "")).isdigit():
-                initial[name] = int(value)
-        return initial
+    initial_ids_from_query = ("customer", "site")
 
     def perform(self, form: EquipmentForm) -> Model:
         return services.register_equipment(by=acting_user(self.request), **form.model_values())

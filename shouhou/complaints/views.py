@@ -65,12 +65,7 @@ class ComplaintRegisterView(ServiceFormView):
     template_name = "complaints/register.html"
     title = _("Register a complaint")
 
-    def get_initial(self) -> dict[str, Any]:
-        initial = super().get_initial()
-        for name in ("customer", "equipment", "work_order"):
-            if (value := self.request.GET.get(name, "")).isdigit():
-                initial[name] = int(value)
-        return initial
+    initial_ids_from_query = ("customer", "equipment", "work_order")
 
     def perform(self, form: ComplaintRegisterForm) -> Model:
         case = services.register_complaint(

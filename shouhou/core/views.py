@@ -33,6 +33,16 @@ class ServiceFormView(LoginRequiredMixin, PermissionRequiredMixin, FormView):
     title: str | Promise = ""
     success_message: str | Promise = _("Saved.")
     object: Model | None = None
+    # Fields prefilled from an id in the query string (?customer=12), e.g. from a "New" link
+    # on the customer's page; anything that is not a plain number is ignored.
+    initial_ids_from_query: tuple[str, ...] = ()
+
+    def get_initial(self) -> dict[str, Any]:
+        initial = super().get_initial()
+        for name in self.initial_ids_from_query:
+            if (value := self.request.GET.get(name, "")).isdigit():
+                initial[name] = int(value)
+        return initial
 
     def get_form_kwargs(self) -> dict[str, Any]:
         kwargs = super().get_form_kwargs()

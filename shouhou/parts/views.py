@@ -148,12 +148,7 @@ class StockMovementFormView(ServiceFormView):
 
     permission_required = P.MANAGE_STOCK
 
-    def get_initial(self) -> dict[str, Any]:
-        initial = super().get_initial()
-        for name in ("warehouse", "part"):
-            if (value := self.request.GET.get(name, "")).isdigit():
-                initial[name] = int(value)
-        return initial
+    initial_ids_from_query = ("warehouse", "part")
 
 
 class ReceiveView(StockMovementFormView):

@@ -73,12 +73,7 @@ class IntakeView(ServiceFormView):
     template_name = "tickets/intake.html"
     title = _("Register a repair call")
 
-    def get_initial(self) -> dict[str, Any]:
-        initial = super().get_initial()
-        for name in ("customer", "equipment", "site"):
-            if (value := self.request.GET.get(name, "")).isdigit():
-                initial[name] = int(value)
-        return initial
+    initial_ids_from_query = ("customer", "equipment", "site")
 
     def perform(self, form: IntakeForm) -> Model:
         work_order = services.register_work_order(
